@@ -1,0 +1,40 @@
+# One helper per kind of target. Every target states its own dependencies, so the
+# link graph enforces the layering described in docs/architecture.md.
+
+set(LEDGER_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+if(LEDGER_WERROR)
+  list(APPEND LEDGER_WARNINGS -Werror)
+endif()
+
+if(LEDGER_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# ledger_library(NAME SOURCES ... DEPS ...): a static library rooted at src/.
+function(ledger_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# ledger_executable(NAME SOURCES ... DEPS ...): a program (server, tool, test helper).
+function(ledger_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+endfunction()
+
+# ledger_test(NAME SOURCES ... DEPS ...): a Catch2 binary; each TEST_CASE becomes a ctest test
+# so `ctest -j` runs them in parallel. Test cases tagged [.] are hidden (slow, run on demand).
+function(ledger_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} ledger_test_main)
+  catch_discover_tests(${name} PROPERTIES TIMEOUT 600)
+endfunction()

@@ -1,0 +1,356 @@
+#include "store/event_store.h"
+
+#include <rocksdb/iterator.h>
+
+#include <limits>
+
+#include "common/bytes.h"
+#include "store/keys.h"
+#include "store/records.h"
+#include "store/rocks.h"
+#include "store/store_impl.h"
+#include "store/validate.h"
+#include "store/writer.h"
+
+namespace ledger::store {
+
+std::string_view ColumnFamilyName(ColumnFamily cf) {
+  switch (cf) {
+    case ColumnFamily::kEvents: return "events";
+    case ColumnFamily::kStreams: return "streams";
+    case ColumnFamily::kStreamHeads: return "stream_heads";
+    case ColumnFamily::kIdempotency: return "idempotency";
+    case ColumnFamily::kMeta: return "meta";
+    case ColumnFamily::kProfiles: return "profiles";
+    case ColumnFamily::kIndex: return "index";
+  }
+  return "unknown";
+}
+
+std::string ExpectedVersion::ToString() const {
+  if (kind_ == Kind::kAny) return "any";
+  if (version_ == 0) return "no stream";
+  return std::to_string(version_);
+}
+
+AppendRequest AppendRequest::ForStream(std::string stream, ExpectedVersion expected,
+                                       std::vector<NewEvent> events, EventMetadata metadata) {
+  AppendRequest r;
+  r.streams.push_back(StreamAppend{std::move(stream), expected, std::move(events), std::nullopt});
+  r.metadata = std::move(metadata);
+  return r;
+}
+
+namespace {
+
+rocksdb::Slice AsSlice(std::string_view s) { return {s.data(), s.size()}; }
+std::string_view AsView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+Status ValidateOptions(const StoreOptions& o) {
+  if (!o.clock) return Status::InvalidArgument("store options: clock is required");
+  if (o.max_events_per_append == 0 || o.max_payload_bytes == 0 || o.max_request_bytes == 0 ||
+      o.max_batch_appends == 0 || o.max_batch_bytes == 0) {
+    return Status::InvalidArgument("store options: limits must be positive");
+  }
+  return Status::Ok();
+}
+
+// Reads the format version and global head, initialising an empty ledger, and checks that the
+// log ends where the global head says.
+Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> format,
+                          rocks.Get(ColumnFamily::kMeta, keys::kFormatVersion));
+  std::unique_ptr<rocksdb::Iterator> last(
+      rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(ColumnFamily::kEvents)));
+  last->SeekToLast();
+  LEDGER_RETURN_IF_ERROR(FromRocks(last->status(), "reading the end of the log"));
+  std::uint64_t last_position = 0;
+  if (last->Valid()) {
+    std::optional<std::uint64_t> p = keys::DecodeEvent(AsView(last->key()));
+    if (!p) return Status::Corruption("malformed key at the end of the events log");
+    last_position = *p;
+  }
+
+  if (!format) {
+    if (last_position != 0) {
+      return Status::Corruption(dir + " holds events but no format version: not a ledger");
+    }
+    std::string value;
+    PutU32BE(&value, keys::kCurrentFormatVersion);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    LEDGER_RETURN_IF_ERROR(FromRocks(
+        rocks.db()->Put(wo, rocks.cf(ColumnFamily::kMeta), AsSlice(keys::kFormatVersion),
+                        AsSlice(value)),
+        "initialising " + dir));
+    return GlobalHead{};
+  }
+  if (format->size() != 4) return Status::Corruption("malformed format version in " + dir);
+  std::uint32_t version = GetU32BE(*format);
+  if (version != keys::kCurrentFormatVersion) {
+    return Status::Corruption(dir + " has ledger format " + std::to_string(version) +
+                              "; this build reads format " +
+                              std::to_string(keys::kCurrentFormatVersion));
+  }
+
+  GlobalHead head;
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
+                          rocks.Get(ColumnFamily::kMeta, keys::kGlobalHead));
+  if (head_bytes) {
+    LEDGER_ASSIGN_OR_RETURN(head, DecodeGlobalHead(*head_bytes));
+  }
+  if (head.position != last_position) {
+    return Status::Corruption("global head says position " + std::to_string(head.position) +
+                              " but the log ends at " + std::to_string(last_position));
+  }
+  return head;
+}
+
+class SnapshotHolder {
+ public:
+  explicit SnapshotHolder(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~SnapshotHolder() { db_->ReleaseSnapshot(snapshot_); }
+  SnapshotHolder(const SnapshotHolder&) = delete;
+  SnapshotHolder& operator=(const SnapshotHolder&) = delete;
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
+                                                     StoreOptions options) {
+  LEDGER_RETURN_IF_ERROR(ValidateOptions(options));
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->options = std::move(options);
+  LEDGER_ASSIGN_OR_RETURN(impl->rocks, Rocks::Open(dir, impl->options));
+  LEDGER_ASSIGN_OR_RETURN(GlobalHead head, LoadOrInitMeta(*impl->rocks, dir));
+  impl->writer = std::make_unique<Writer>(*impl->rocks, impl->options, head);
+  return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+}
+
+EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+EventStore::~EventStore() {
+  impl_->writer->Stop();
+  // With kAsync the last acknowledged appends may still sit in the OS page cache.
+  impl_->rocks->db()->SyncWAL().PermitUncheckedError();
+  impl_->writer.reset();
+  impl_->rocks.reset();
+}
+
+const std::string& EventStore::directory() const { return impl_->dir; }
+
+Result<AppendResult> EventStore::Append(AppendRequest request) {
+  LEDGER_RETURN_IF_ERROR(ValidateAppendRequest(request, impl_->options));
+  return impl_->writer->Submit(std::move(request));
+}
+
+Result<std::optional<AppendResult>> EventStore::LookupIdempotencyKey(std::string_view key) const {
+  if (key.empty()) return Status::InvalidArgument("idempotency key must not be empty");
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          impl_->rocks->Get(ColumnFamily::kIdempotency, keys::IdempotencyKey(key)));
+  if (!bytes) return std::optional<AppendResult>();
+  LEDGER_ASSIGN_OR_RETURN(IdempotencyEntry entry, DecodeIdempotency(*bytes));
+  entry.result.duplicate = true;
+  return std::optional<AppendResult>(std::move(entry.result));
+}
+
+Result<std::optional<StreamHead>> EventStore::Head(std::string_view stream) const {
+  if (!IsValidStreamId(stream)) return Status::InvalidArgument("invalid stream id");
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          impl_->rocks->Get(ColumnFamily::kStreamHeads, keys::Head(stream)));
+  if (!bytes) return std::optional<StreamHead>();
+  LEDGER_ASSIGN_OR_RETURN(StreamHead head, DecodeStreamHead(*bytes));
+  return std::optional<StreamHead>(std::move(head));
+}
+
+GlobalHead EventStore::global_head() const { return impl_->writer->committed(); }
+
+Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
+                              const EventVisitor& visit) const {
+  if (!IsValidStreamId(stream)) return Status::InvalidArgument("invalid stream id");
+  const Rocks& rocks = *impl_->rocks;
+  SnapshotHolder snapshot(rocks.db());
+  const bool forward = scan.direction == Direction::kForward;
+  const std::string prefix = keys::StreamPrefix(stream);
+  const std::string lower = keys::Stream(stream, 0);
+  const std::string upper = keys::Stream(stream, std::numeric_limits<std::uint64_t>::max());
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot.get();
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kStreams)));
+  if (forward) {
+    it->Seek(keys::Stream(stream, std::max<std::uint64_t>(scan.from_version, 1)));
+  } else if (scan.from_version == 0) {
+    it->SeekToLast();
+  } else {
+    it->SeekForPrev(keys::Stream(stream, scan.from_version));
+  }
+
+  // Positions are collected in chunks and fetched with one MultiGet per chunk.
+  constexpr std::size_t kChunk = 64;
+  std::vector<std::string> positions;
+  std::vector<std::uint64_t> versions;
+  std::size_t visited = 0;
+  bool stop = false;
+  rocksdb::ReadOptions event_ro;
+  event_ro.snapshot = snapshot.get();
+  while (!stop) {
+    positions.clear();
+    versions.clear();
+    for (; it->Valid() && positions.size() < kChunk; forward ? it->Next() : it->Prev()) {
+      std::optional<std::uint64_t> v = keys::DecodeStreamVersion(AsView(it->key()), prefix);
+      if (!v || it->value().size() != 8) {
+        return Status::Corruption("malformed streams index entry for '" + std::string(stream) + "'");
+      }
+      versions.push_back(*v);
+      positions.emplace_back(AsView(it->value()));
+    }
+    LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "scanning stream index"));
+    if (positions.empty()) break;
+
+    std::vector<rocksdb::Slice> key_slices(positions.begin(), positions.end());
+    std::vector<rocksdb::PinnableSlice> values(positions.size());
+    std::vector<rocksdb::Status> statuses(positions.size());
+    rocks.db()->MultiGet(event_ro, rocks.cf(ColumnFamily::kEvents), key_slices.size(),
+                         key_slices.data(), values.data(), statuses.data());
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      if (statuses[i].IsNotFound()) {
+        return Status::Corruption("stream '" + std::string(stream) + "' version " +
+                                  std::to_string(versions[i]) + " points to a missing event");
+      }
+      LEDGER_RETURN_IF_ERROR(FromRocks(statuses[i], "reading a stream event"));
+      Result<EventView> event = EventView::Decode(AsView(values[i]));
+      if (!event.ok()) {
+        return Status::Corruption("event at position " + std::to_string(GetU64BE(positions[i])) +
+                                  ": " + event.status().message());
+      }
+      if (event->stream() != stream || event->version() != versions[i]) {
+        return Status::Corruption("stream index entry for '" + std::string(stream) +
+                                  "' version " + std::to_string(versions[i]) +
+                                  " points to a different event");
+      }
+      if (scan.until_us && forward && event->recorded_at_us() > *scan.until_us) {
+        stop = true;
+        break;
+      }
+      if (!visit(*event) || (scan.limit != 0 && ++visited >= scan.limit)) {
+        stop = true;
+        break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status EventStore::ScanAll(std::uint64_t after_position, std::size_t limit,
+                           const EventVisitor& visit) const {
+  const Rocks& rocks = *impl_->rocks;
+  rocksdb::ReadOptions ro;
+  ro.adaptive_readahead = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kEvents)));
+  std::uint64_t expected = after_position + 1;
+  std::size_t visited = 0;
+  for (it->Seek(keys::Event(expected)); it->Valid(); it->Next(), ++expected) {
+    std::optional<std::uint64_t> position = keys::DecodeEvent(AsView(it->key()));
+    if (!position) return Status::Corruption("malformed key in the events log");
+    if (*position != expected) {
+      return Status::Corruption("the log has a gap: position " + std::to_string(expected) +
+                                " is missing");
+    }
+    Result<EventView> event = EventView::Decode(AsView(it->value()));
+    if (!event.ok()) {
+      return Status::Corruption("event at position " + std::to_string(*position) + ": " +
+                                event.status().message());
+    }
+    if (event->position() != *position) {
+      return Status::Corruption("event stored at position " + std::to_string(*position) +
+                                " claims position " + std::to_string(event->position()));
+    }
+    if (!visit(*event) || (limit != 0 && ++visited >= limit)) break;
+  }
+  return FromRocks(it->status(), "scanning the events log");
+}
+
+Result<std::vector<Event>> EventStore::ReadStream(std::string_view stream,
+                                                  const StreamScan& scan) const {
+  std::vector<Event> out;
+  Status s = ScanStream(stream, scan, [&](const EventView& e) {
+    out.push_back(std::move(Event::Decode(std::string(e.bytes())).value()));
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<Event>> EventStore::ReadAll(std::uint64_t after_position,
+                                               std::size_t limit) const {
+  std::vector<Event> out;
+  Status s = ScanAll(after_position, limit, [&](const EventView& e) {
+    out.push_back(std::move(Event::Decode(std::string(e.bytes())).value()));
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Event> EventStore::ReadEvent(std::uint64_t position) const {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          impl_->rocks->Get(ColumnFamily::kEvents, keys::Event(position)));
+  if (!bytes) return Status::NotFound("no event at position " + std::to_string(position));
+  Result<Event> event = Event::Decode(std::move(*bytes));
+  if (!event.ok()) {
+    return Status::Corruption("event at position " + std::to_string(position) + ": " +
+                              event.status().message());
+  }
+  return event;
+}
+
+Result<Event> EventStore::ReadEventById(const Uuid& event_id) const {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> position,
+                          impl_->rocks->Get(ColumnFamily::kIdempotency, keys::EventId(event_id)));
+  if (!position) return Status::NotFound("no event with id " + event_id.ToString());
+  if (position->size() != 8) return Status::Corruption("malformed event id row");
+  return ReadEvent(GetU64BE(*position));
+}
+
+std::uint64_t EventStore::WaitForPosition(std::uint64_t after_position,
+                                          std::chrono::milliseconds timeout) const {
+  return impl_->writer->WaitForPosition(after_position, timeout);
+}
+
+Result<std::optional<std::string>> EventStore::GetRow(ColumnFamily cf,
+                                                      std::string_view key) const {
+  if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
+  return impl_->rocks->Get(cf, key);
+}
+
+Status EventStore::ScanRows(ColumnFamily cf, std::string_view prefix, std::string_view start_after,
+                            const RowVisitor& visit) const {
+  if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
+  const Rocks& rocks = *impl_->rocks;
+  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(cf)));
+  // Start at the prefix, or just after `start_after` when that lies beyond it.
+  std::string_view seek = start_after > prefix ? start_after : prefix;
+  it->Seek(AsSlice(seek));
+  if (it->Valid() && !start_after.empty() && AsView(it->key()) == start_after) it->Next();
+  for (; it->Valid(); it->Next()) {
+    std::string_view key = AsView(it->key());
+    if (!key.starts_with(prefix)) break;
+    if (!visit(key, AsView(it->value()))) break;
+  }
+  return FromRocks(it->status(), "scanning rows");
+}
+
+Status EventStore::SyncWal() {
+  return FromRocks(impl_->rocks->db()->SyncWAL(), "syncing the WAL");
+}
+
+}  // namespace ledger::store

@@ -1,0 +1,131 @@
+#include "store/rocks.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <filesystem>
+#include <set>
+#include <vector>
+
+#include "store/event_store.h"
+
+namespace ledger::store {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::Ok();
+  std::string message(context);
+  message += ": ";
+  message += s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(std::move(message));
+  if (s.IsNotFound()) return Status::NotFound(std::move(message));
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(std::move(message));
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsShutdownInProgress()) {
+    return Status::Unavailable(std::move(message));
+  }
+  return Status::IOError(std::move(message));
+}
+
+namespace {
+
+rocksdb::ColumnFamilyOptions FamilyOptions(ColumnFamily family,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.format_version = 5;
+  if (family != ColumnFamily::kEvents) {
+    // Point lookups (heads, idempotency, profiles, index) skip files that lack the key.
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.whole_key_filtering = true;
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.level_compaction_dynamic_level_bytes = true;
+  o.compression = rocksdb::kLZ4Compression;
+  o.bottommost_compression = rocksdb::kZSTD;
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOptions& options) {
+  std::error_code ec;
+  bool exists = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
+  if (!exists && !options.create_if_missing) {
+    return Status::NotFound("no ledger in " + dir);
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.paranoid_checks = true;
+  // After a crash, recover every synced write and stop at the first torn record at the tail of
+  // the WAL (only unacknowledged writes can be torn).
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  // A ledger written by a newer version may have column families we do not know: refuse it
+  // rather than silently ignore part of the data.
+  std::vector<std::string> existing;
+  if (exists) {
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
+    if (!s.ok()) return FromRocks(s, "listing column families of " + dir);
+    std::set<std::string> known = {rocksdb::kDefaultColumnFamilyName};
+    for (std::size_t i = 0; i < kColumnFamilyCount; ++i) {
+      known.insert(std::string(ColumnFamilyName(static_cast<ColumnFamily>(i))));
+    }
+    for (const std::string& name : existing) {
+      if (!known.contains(name)) {
+        return Status::Corruption("unknown column family '" + name + "' in " + dir +
+                                  " (written by a newer version?)");
+      }
+    }
+  }
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (std::size_t i = 0; i < kColumnFamilyCount; ++i) {
+    auto family = static_cast<ColumnFamily>(i);
+    descriptors.emplace_back(std::string(ColumnFamilyName(family)), FamilyOptions(family, cache));
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, "opening " + dir);
+
+  std::unique_ptr<Rocks> rocks(new Rocks);
+  rocks->db_.reset(raw);
+  // handles[0] is the default family, which the store does not use.
+  rocks->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
+  for (std::size_t i = 0; i < kColumnFamilyCount; ++i) rocks->handles_[i] = handles[i + 1];
+  return rocks;
+}
+
+Rocks::~Rocks() {
+  if (!db_) return;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  // Close() reports errors of the final flush; nothing useful can be done with them here, and
+  // every acknowledged write is already in the WAL.
+  db_->Close().PermitUncheckedError();
+  db_.reset();
+}
+
+Result<std::optional<std::string>> Rocks::Get(ColumnFamily family, std::string_view key,
+                                              const rocksdb::Snapshot* snapshot) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::string value;
+  rocksdb::Status s = db_->Get(ro, cf(family), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading " + std::string(ColumnFamilyName(family)));
+  return std::optional<std::string>(std::move(value));
+}
+
+}  // namespace ledger::store
