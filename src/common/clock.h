@@ -20,7 +20,9 @@ inline std::int64_t SystemNowMicros() {
       .count();
 }
 
-inline Clock SystemClock() { return &SystemNowMicros; }
+inline Clock SystemClock() {
+  return &SystemNowMicros;
+}
 
 // RFC 3339 UTC with microseconds, e.g. "2026-11-23T08:58:57.123456Z".
 std::string FormatRfc3339Micros(std::int64_t micros_since_epoch);

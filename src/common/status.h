@@ -120,8 +120,8 @@ class [[nodiscard]] Status {
 }  // namespace ledger
 
 // Returns the Status of `expr` from the enclosing function if it is not OK.
-#define LEDGER_RETURN_IF_ERROR(expr)                    \
-  do {                                                  \
-    ::ledger::Status ledger_status_ = (expr);           \
-    if (!ledger_status_.ok()) return ledger_status_;    \
+#define LEDGER_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::ledger::Status ledger_status_ = (expr);        \
+    if (!ledger_status_.ok()) return ledger_status_; \
   } while (false)

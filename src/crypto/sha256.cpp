@@ -32,7 +32,9 @@ Sha256::~Sha256() {
   delete state_;
 }
 
-void Sha256::Restart() { CheckOpenSsl(EVP_DigestInit_ex2(state_->ctx, state_->md, nullptr)); }
+void Sha256::Restart() {
+  CheckOpenSsl(EVP_DigestInit_ex2(state_->ctx, state_->md, nullptr));
+}
 
 void Sha256::Update(std::string_view bytes) {
   CheckOpenSsl(EVP_DigestUpdate(state_->ctx, bytes.data(), bytes.size()));

@@ -6,7 +6,21 @@
 
 namespace ledger::store {
 
+namespace {
+constexpr std::uintptr_t kAlignment = 8;  // the widest scalar in schema/store.fbs
+bool IsAligned(const char* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % kAlignment == 0;
+}
+}  // namespace
+
+std::string_view AlignForFlatBuffers(std::string_view bytes, std::string* scratch) {
+  if (IsAligned(bytes.data())) return bytes;
+  scratch->assign(bytes);  // heap storage from operator new is 16-byte aligned
+  return *scratch;
+}
+
 Result<EventView> EventView::Decode(std::string_view bytes) {
+  if (!IsAligned(bytes.data())) return Status::Internal("event buffer is not 8-byte aligned");
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   flatbuffers::Verifier verifier(data, bytes.size());
   if (!fb::VerifyEventRecordBuffer(verifier)) {

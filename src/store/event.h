@@ -19,9 +19,15 @@
 
 namespace ledger::store {
 
+// FlatBuffers reads fields in place, so a buffer must start at an address aligned for its
+// widest scalar (8 bytes here). Values handed out by RocksDB iterators and MultiGet can sit at
+// any address; this returns `bytes` itself when aligned, else a copy in `scratch`.
+std::string_view AlignForFlatBuffers(std::string_view bytes, std::string* scratch);
+
 class EventView {
  public:
-  // Verifies `bytes` as an EventRecord; kCorruption when they are not one.
+  // Verifies `bytes` as an EventRecord; kCorruption when they are not one. `bytes` must be
+  // aligned (see AlignForFlatBuffers); kInternal otherwise.
   static Result<EventView> Decode(std::string_view bytes);
 
   std::uint64_t position() const { return record_->position(); }

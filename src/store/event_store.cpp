@@ -16,13 +16,20 @@ namespace ledger::store {
 
 std::string_view ColumnFamilyName(ColumnFamily cf) {
   switch (cf) {
-    case ColumnFamily::kEvents: return "events";
-    case ColumnFamily::kStreams: return "streams";
-    case ColumnFamily::kStreamHeads: return "stream_heads";
-    case ColumnFamily::kIdempotency: return "idempotency";
-    case ColumnFamily::kMeta: return "meta";
-    case ColumnFamily::kProfiles: return "profiles";
-    case ColumnFamily::kIndex: return "index";
+    case ColumnFamily::kEvents:
+      return "events";
+    case ColumnFamily::kStreams:
+      return "streams";
+    case ColumnFamily::kStreamHeads:
+      return "stream_heads";
+    case ColumnFamily::kIdempotency:
+      return "idempotency";
+    case ColumnFamily::kMeta:
+      return "meta";
+    case ColumnFamily::kProfiles:
+      return "profiles";
+    case ColumnFamily::kIndex:
+      return "index";
   }
   return "unknown";
 }
@@ -43,8 +50,12 @@ AppendRequest AppendRequest::ForStream(std::string stream, ExpectedVersion expec
 
 namespace {
 
-rocksdb::Slice AsSlice(std::string_view s) { return {s.data(), s.size()}; }
-std::string_view AsView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice AsSlice(std::string_view s) {
+  return {s.data(), s.size()};
+}
+std::string_view AsView(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
 Status ValidateOptions(const StoreOptions& o) {
   if (!o.clock) return Status::InvalidArgument("store options: clock is required");
@@ -79,10 +90,9 @@ Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
     PutU32BE(&value, keys::kCurrentFormatVersion);
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    LEDGER_RETURN_IF_ERROR(FromRocks(
-        rocks.db()->Put(wo, rocks.cf(ColumnFamily::kMeta), AsSlice(keys::kFormatVersion),
-                        AsSlice(value)),
-        "initialising " + dir));
+    LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Put(wo, rocks.cf(ColumnFamily::kMeta),
+                                                     AsSlice(keys::kFormatVersion), AsSlice(value)),
+                                     "initialising " + dir));
     return GlobalHead{};
   }
   if (format->size() != 4) return Status::Corruption("malformed format version in " + dir);
@@ -121,8 +131,7 @@ class SnapshotHolder {
 
 }  // namespace
 
-Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
-                                                     StoreOptions options) {
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, StoreOptions options) {
   LEDGER_RETURN_IF_ERROR(ValidateOptions(options));
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
@@ -143,7 +152,9 @@ EventStore::~EventStore() {
   impl_->rocks.reset();
 }
 
-const std::string& EventStore::directory() const { return impl_->dir; }
+const std::string& EventStore::directory() const {
+  return impl_->dir;
+}
 
 Result<AppendResult> EventStore::Append(AppendRequest request) {
   LEDGER_RETURN_IF_ERROR(ValidateAppendRequest(request, impl_->options));
@@ -169,7 +180,9 @@ Result<std::optional<StreamHead>> EventStore::Head(std::string_view stream) cons
   return std::optional<StreamHead>(std::move(head));
 }
 
-GlobalHead EventStore::global_head() const { return impl_->writer->committed(); }
+GlobalHead EventStore::global_head() const {
+  return impl_->writer->committed();
+}
 
 Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
                               const EventVisitor& visit) const {
@@ -185,7 +198,8 @@ Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
   ro.snapshot = snapshot.get();
   ro.iterate_lower_bound = &lower_slice;
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kStreams)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kStreams)));
   if (forward) {
     it->Seek(keys::Stream(stream, std::max<std::uint64_t>(scan.from_version, 1)));
   } else if (scan.from_version == 0) {
@@ -202,13 +216,15 @@ Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
   bool stop = false;
   rocksdb::ReadOptions event_ro;
   event_ro.snapshot = snapshot.get();
+  std::string scratch;
   while (!stop) {
     positions.clear();
     versions.clear();
     for (; it->Valid() && positions.size() < kChunk; forward ? it->Next() : it->Prev()) {
       std::optional<std::uint64_t> v = keys::DecodeStreamVersion(AsView(it->key()), prefix);
       if (!v || it->value().size() != 8) {
-        return Status::Corruption("malformed streams index entry for '" + std::string(stream) + "'");
+        return Status::Corruption("malformed streams index entry for '" + std::string(stream) +
+                                  "'");
       }
       versions.push_back(*v);
       positions.emplace_back(AsView(it->value()));
@@ -227,15 +243,14 @@ Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
                                   std::to_string(versions[i]) + " points to a missing event");
       }
       LEDGER_RETURN_IF_ERROR(FromRocks(statuses[i], "reading a stream event"));
-      Result<EventView> event = EventView::Decode(AsView(values[i]));
+      Result<EventView> event = EventView::Decode(AlignForFlatBuffers(AsView(values[i]), &scratch));
       if (!event.ok()) {
         return Status::Corruption("event at position " + std::to_string(GetU64BE(positions[i])) +
                                   ": " + event.status().message());
       }
       if (event->stream() != stream || event->version() != versions[i]) {
-        return Status::Corruption("stream index entry for '" + std::string(stream) +
-                                  "' version " + std::to_string(versions[i]) +
-                                  " points to a different event");
+        return Status::Corruption("stream index entry for '" + std::string(stream) + "' version " +
+                                  std::to_string(versions[i]) + " points to a different event");
       }
       if (scan.until_us && forward && event->recorded_at_us() > *scan.until_us) {
         stop = true;
@@ -255,9 +270,11 @@ Status EventStore::ScanAll(std::uint64_t after_position, std::size_t limit,
   const Rocks& rocks = *impl_->rocks;
   rocksdb::ReadOptions ro;
   ro.adaptive_readahead = true;
-  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kEvents)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kEvents)));
   std::uint64_t expected = after_position + 1;
   std::size_t visited = 0;
+  std::string scratch;
   for (it->Seek(keys::Event(expected)); it->Valid(); it->Next(), ++expected) {
     std::optional<std::uint64_t> position = keys::DecodeEvent(AsView(it->key()));
     if (!position) return Status::Corruption("malformed key in the events log");
@@ -265,7 +282,7 @@ Status EventStore::ScanAll(std::uint64_t after_position, std::size_t limit,
       return Status::Corruption("the log has a gap: position " + std::to_string(expected) +
                                 " is missing");
     }
-    Result<EventView> event = EventView::Decode(AsView(it->value()));
+    Result<EventView> event = EventView::Decode(AlignForFlatBuffers(AsView(it->value()), &scratch));
     if (!event.ok()) {
       return Status::Corruption("event at position " + std::to_string(*position) + ": " +
                                 event.status().message());
@@ -326,8 +343,7 @@ std::uint64_t EventStore::WaitForPosition(std::uint64_t after_position,
   return impl_->writer->WaitForPosition(after_position, timeout);
 }
 
-Result<std::optional<std::string>> EventStore::GetRow(ColumnFamily cf,
-                                                      std::string_view key) const {
+Result<std::optional<std::string>> EventStore::GetRow(ColumnFamily cf, std::string_view key) const {
   if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
   return impl_->rocks->Get(cf, key);
 }
@@ -336,7 +352,8 @@ Status EventStore::ScanRows(ColumnFamily cf, std::string_view prefix, std::strin
                             const RowVisitor& visit) const {
   if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
   const Rocks& rocks = *impl_->rocks;
-  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(cf)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(cf)));
   // Start at the prefix, or just after `start_after` when that lies beyond it.
   std::string_view seek = start_after > prefix ? start_after : prefix;
   it->Seek(AsSlice(seek));

@@ -99,9 +99,9 @@ class EventStore {
   Result<Event> ReadEvent(std::uint64_t position) const;
   Result<Event> ReadEventById(const Uuid& event_id) const;
 
-  // Blocks until the committed log passes `after_position`, `timeout` elapses, or the store
-  // closes; returns the last committed position (compare with `after_position`). Waiting uses a
-  // condition variable, not polling.
+  // Blocks until the committed log passes `after_position` or `timeout` elapses; returns the
+  // last committed position (compare with `after_position`). Waiting uses a condition variable,
+  // not polling; long-lived readers (feeds) wait in slices so they can notice their own stop.
   std::uint64_t WaitForPosition(std::uint64_t after_position,
                                 std::chrono::milliseconds timeout) const;
 

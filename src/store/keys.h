@@ -46,7 +46,9 @@ inline std::optional<std::uint64_t> DecodeStreamVersion(std::string_view key,
 }
 
 // stream_heads: the stream id itself.
-inline std::string Head(std::string_view stream) { return std::string(stream); }
+inline std::string Head(std::string_view stream) {
+  return std::string(stream);
+}
 
 // idempotency: 'k' || idempotency key  -> IdempotencyRecord
 //              'e' || 16-byte event id -> u64 BE position

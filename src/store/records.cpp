@@ -2,12 +2,15 @@
 
 #include <algorithm>
 
+#include "store/event.h"
 #include "store_generated.h"
 
 namespace ledger::store {
 namespace {
 
-fb::Hash256 ToFb(const Hash256& h) { return fb::Hash256(flatbuffers::span<const std::uint8_t, 32>(h)); }
+fb::Hash256 ToFb(const Hash256& h) {
+  return fb::Hash256(flatbuffers::span<const std::uint8_t, 32>(h));
+}
 
 Hash256 FromFb(const fb::Hash256* h) {
   Hash256 out{};
@@ -33,6 +36,7 @@ std::string_view Finished(const flatbuffers::FlatBufferBuilder& b) {
   return {reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()};
 }
 
+// `bytes` must stay alive and unmoved while the returned root is used (see AlignForFlatBuffers).
 template <class T>
 const T* VerifiedRoot(std::string_view bytes) {
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
@@ -41,7 +45,9 @@ const T* VerifiedRoot(std::string_view bytes) {
   return flatbuffers::GetRoot<T>(data);
 }
 
-std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+std::string Str(const flatbuffers::String* s) {
+  return s == nullptr ? std::string() : s->str();
+}
 
 }  // namespace
 
@@ -99,7 +105,9 @@ std::string EncodeStreamHead(const StreamHead& h) {
   return std::string(Finished(b));
 }
 
-Result<StreamHead> DecodeStreamHead(std::string_view bytes) {
+Result<StreamHead> DecodeStreamHead(std::string_view unaligned) {
+  std::string scratch;
+  std::string_view bytes = AlignForFlatBuffers(unaligned, &scratch);
   const auto* r = VerifiedRoot<fb::StreamHead>(bytes);
   if (r == nullptr) return Status::Corruption("stream head fails FlatBuffers verification");
   if (r->status() > fb::StreamStatus::MAX) {
@@ -127,7 +135,9 @@ std::string EncodeGlobalHead(const GlobalHead& h) {
   return std::string(Finished(b));
 }
 
-Result<GlobalHead> DecodeGlobalHead(std::string_view bytes) {
+Result<GlobalHead> DecodeGlobalHead(std::string_view unaligned) {
+  std::string scratch;
+  std::string_view bytes = AlignForFlatBuffers(unaligned, &scratch);
   const auto* r = VerifiedRoot<fb::GlobalHead>(bytes);
   if (r == nullptr) return Status::Corruption("global head fails FlatBuffers verification");
   GlobalHead h;
@@ -157,7 +167,9 @@ std::string EncodeIdempotency(const IdempotencyEntry& e) {
   return std::string(Finished(b));
 }
 
-Result<IdempotencyEntry> DecodeIdempotency(std::string_view bytes) {
+Result<IdempotencyEntry> DecodeIdempotency(std::string_view unaligned) {
+  std::string scratch;
+  std::string_view bytes = AlignForFlatBuffers(unaligned, &scratch);
   const auto* r = VerifiedRoot<fb::IdempotencyRecord>(bytes);
   if (r == nullptr) return Status::Corruption("idempotency record fails FlatBuffers verification");
   IdempotencyEntry e;

@@ -65,6 +65,7 @@ Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOp
   db_options.max_background_jobs = 2;
   db_options.bytes_per_sync = 1 << 20;
   db_options.keep_log_file_num = 5;
+  if (options.env != nullptr) db_options.env = options.env;
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
 

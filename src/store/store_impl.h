@@ -13,7 +13,7 @@ namespace ledger::store {
 struct EventStore::Impl {
   std::string dir;
   StoreOptions options;
-  std::unique_ptr<Rocks> rocks;    // destroyed after the writer
+  std::unique_ptr<Rocks> rocks;  // destroyed after the writer
   std::unique_ptr<Writer> writer;
 };
 

@@ -13,6 +13,10 @@
 #include "common/uuid.h"
 #include "crypto/sha256.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace ledger::store {
 
 enum class Durability : std::uint8_t {
@@ -31,8 +35,8 @@ struct StoreOptions {
 
   // Limits on what one append may contain; larger requests fail with kResourceExhausted.
   std::size_t max_events_per_append = 1000;
-  std::size_t max_payload_bytes = 1 << 20;    // one event's payload
-  std::size_t max_request_bytes = 16 << 20;   // all payloads and rows of one append together
+  std::size_t max_payload_bytes = 1 << 20;   // one event's payload
+  std::size_t max_request_bytes = 16 << 20;  // all payloads and rows of one append together
 
   // Upper bounds on one group-commit batch (several appends written by one RocksDB write).
   std::size_t max_batch_appends = 1024;
@@ -42,6 +46,10 @@ struct StoreOptions {
   std::size_t block_cache_bytes = 256 << 20;
   // How many stream heads the writer keeps in memory; a miss costs one RocksDB read.
   std::size_t head_cache_entries = 1 << 20;
+
+  // RocksDB environment; null means the operating system's. Tests pass one that simulates a
+  // power loss (tests/store/power_loss_fs.h). Not owned: must outlive the store.
+  rocksdb::Env* env = nullptr;
 };
 
 // Column families. The numeric ids are part of the on-disk format: DO NOT CHANGE existing values,
@@ -92,9 +100,9 @@ class ExpectedVersion {
 };
 
 struct NewEvent {
-  std::string type;                 // 1-128 chars of [A-Za-z0-9_.]
+  std::string type;                  // 1-128 chars of [A-Za-z0-9_.]
   std::uint32_t schema_version = 1;  // version of the payload's schema, >= 1
-  std::string payload;              // opaque bytes
+  std::string payload;               // opaque bytes
   // Optional caller-chosen id. If an event with this id is already stored, the append is a
   // retry: it returns the first append's result and writes nothing. Generated when absent.
   std::optional<Uuid> event_id;

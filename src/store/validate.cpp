@@ -21,13 +21,19 @@ bool IsAlnum(char c) {
 bool StreamChar(char c) {
   return IsAlnum(c) || c == '.' || c == '_' || c == ':' || c == '@' || c == '-';
 }
-bool TypeChar(char c) { return IsAlnum(c) || c == '_' || c == '.'; }
+bool TypeChar(char c) {
+  return IsAlnum(c) || c == '_' || c == '.';
+}
 bool SourceChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
-bool PrintableAscii(char c) { return c >= 0x21 && c <= 0x7e; }
+bool PrintableAscii(char c) {
+  return c >= 0x21 && c <= 0x7e;
+}
 
-Status Invalid(std::string what) { return Status::InvalidArgument(std::move(what)); }
+Status Invalid(std::string what) {
+  return Status::InvalidArgument(std::move(what));
+}
 
 }  // namespace
 
@@ -121,8 +127,8 @@ Hash256 RequestFingerprint(const AppendRequest& r) {
   for (const StreamAppend& s : r.streams) {
     field(s.stream);
     field(std::to_string(s.events.size()));
-    field(s.status_change ? std::to_string(static_cast<int>(s.status_change->status)) +
-                                ":" + s.status_change->merged_into
+    field(s.status_change ? std::to_string(static_cast<int>(s.status_change->status)) + ":" +
+                                s.status_change->merged_into
                           : std::string());
     for (const NewEvent& e : s.events) {
       field(e.type);

@@ -16,10 +16,13 @@
 namespace ledger::store {
 namespace {
 
-std::string_view AsView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+std::string_view AsView(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
-VerifyReport Broken(VerifyReport report, std::string_view stream, std::optional<std::uint64_t> version,
-                    std::optional<std::uint64_t> position, std::string problem) {
+VerifyReport Broken(VerifyReport report, std::string_view stream,
+                    std::optional<std::uint64_t> version, std::optional<std::uint64_t> position,
+                    std::string problem) {
   report.ok = false;
   report.bad_stream = std::string(stream);
   report.bad_version = version;
@@ -28,7 +31,9 @@ VerifyReport Broken(VerifyReport report, std::string_view stream, std::optional<
   return report;
 }
 
-std::string ShortHash(const Hash256& h) { return ToHex(HashBytes(h)).substr(0, 16); }
+std::string ShortHash(const Hash256& h) {
+  return ToHex(HashBytes(h)).substr(0, 16);
+}
 
 }  // namespace
 
@@ -61,7 +66,8 @@ Result<VerifyReport> EventStore::Verify(std::string_view stream) const {
   const std::string upper = keys::Stream(stream, std::numeric_limits<std::uint64_t>::max());
   rocksdb::Slice upper_slice(upper);
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kStreams)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kStreams)));
   ChainHasher hasher;
   Hash256 prev{};
   std::uint64_t expected = 1;
@@ -141,7 +147,9 @@ Result<VerifyReport> EventStore::VerifyAll(
   ChainHasher hasher;
   Hash256 global{};
   std::uint64_t expected = 1;
-  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kEvents)));
+  std::string scratch;
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks.db()->NewIterator(ro, rocks.cf(ColumnFamily::kEvents)));
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     std::optional<std::uint64_t> position = keys::DecodeEvent(AsView(it->key()));
     if (!position) return Broken(report, "", std::nullopt, expected, "malformed key in the log");
@@ -149,7 +157,7 @@ Result<VerifyReport> EventStore::VerifyAll(
       return Broken(report, "", std::nullopt, expected,
                     "position " + std::to_string(expected) + " is missing from the log");
     }
-    Result<EventView> event = EventView::Decode(AsView(it->value()));
+    Result<EventView> event = EventView::Decode(AlignForFlatBuffers(AsView(it->value()), &scratch));
     if (!event.ok()) {
       return Broken(report, "", std::nullopt, expected,
                     "the event record is damaged: " + event.status().message());

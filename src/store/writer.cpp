@@ -13,8 +13,8 @@ namespace ledger::store {
 
 struct Writer::Pending {
   AppendRequest request;
-  Hash256 fingerprint{};             // only computed with an idempotency key
-  std::vector<Uuid> ids;             // one per event, in request order (caller's or generated)
+  Hash256 fingerprint{};  // only computed with an idempotency key
+  std::vector<Uuid> ids;  // one per event, in request order (caller's or generated)
   bool has_caller_ids = false;
   std::size_t bytes = 0;
   Result<AppendResult> result{Status::Internal("append was not processed")};
@@ -52,9 +52,13 @@ std::size_t RequestBytes(const AppendRequest& r) {
   return n;
 }
 
-rocksdb::Slice AsSlice(std::string_view s) { return {s.data(), s.size()}; }
+rocksdb::Slice AsSlice(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
-std::string PositionValue(std::uint64_t position) { return keys::Event(position); }
+std::string PositionValue(std::uint64_t position) {
+  return keys::Event(position);
+}
 
 }  // namespace
 
@@ -66,7 +70,9 @@ Writer::Writer(const Rocks& rocks, const StoreOptions& options, GlobalHead commi
       last_stamp_us_(committed.recorded_at_us),
       thread_([this] { Run(); }) {}
 
-Writer::~Writer() { Stop(); }
+Writer::~Writer() {
+  Stop();
+}
 
 void Writer::Stop() {
   {
@@ -144,8 +150,9 @@ void Writer::Run() {
         queue_.pop_front();
       }
       if (!broken_.ok()) {
-        Status refused = Status::Unavailable("the store stopped accepting appends after a failed write (" +
-                                             broken_.message() + "); restart the process");
+        Status refused =
+            Status::Unavailable("the store stopped accepting appends after a failed write (" +
+                                broken_.message() + "); restart the process");
         lock.unlock();
         for (Pending* p : batch) Complete(*p, refused);
         continue;
@@ -233,10 +240,9 @@ Result<std::optional<Writer::EventSummary>> Writer::FindEventById(const Uuid& id
                           rocks_.Get(ColumnFamily::kEvents, *position));
   if (!bytes) return Status::Corruption("event id " + id.ToString() + " points to no event");
   LEDGER_ASSIGN_OR_RETURN(EventView event, EventView::Decode(*bytes));
-  return std::optional<EventSummary>(EventSummary{std::string(event.stream()), event.version(),
-                                                  event.position(), event.recorded_at_us(),
-                                                  std::string(event.type()),
-                                                  std::string(event.payload())});
+  return std::optional<EventSummary>(EventSummary{
+      std::string(event.stream()), event.version(), event.position(), event.recorded_at_us(),
+      std::string(event.type()), std::string(event.payload())});
 }
 
 // A request whose caller-chosen event ids are already stored is a retry if every one of its
@@ -376,8 +382,8 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
              AsSlice(PositionValue(f.position)))
           .PermitUncheckedError();
       if (e.event_id) {
-        view.event_ids[id_key] = EventSummary{s.stream, f.version, f.position, t, e.type,
-                                              e.payload};
+        view.event_ids[id_key] =
+            EventSummary{s.stream, f.version, f.position, t, e.type, e.payload};
       }
 
       if (f.version == 1) head.created_at_us = t;
@@ -408,8 +414,7 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
   if (!r.idempotency_key.empty()) {
     IdempotencyEntry entry{p.fingerprint, result};
     std::string key = keys::IdempotencyKey(r.idempotency_key);
-    wb.Put(rocks_.cf(ColumnFamily::kIdempotency), AsSlice(key),
-           AsSlice(EncodeIdempotency(entry)))
+    wb.Put(rocks_.cf(ColumnFamily::kIdempotency), AsSlice(key), AsSlice(EncodeIdempotency(entry)))
         .PermitUncheckedError();
     view.keys[key] = std::move(entry);
   }

@@ -69,18 +69,18 @@ class Writer {
   // Queue shared with submitters.
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<Pending*> queue_;   // guarded by queue_mu_
-  bool stopping_ = false;        // guarded by queue_mu_
-  Status broken_;                // guarded by queue_mu_: set when a write failed
+  std::deque<Pending*> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;       // guarded by queue_mu_
+  Status broken_;               // guarded by queue_mu_: set when a write failed
 
   // What readers may rely on: everything up to committed_ is durable and visible.
   mutable std::mutex committed_mu_;
   mutable std::condition_variable committed_cv_;
-  GlobalHead committed_;         // guarded by committed_mu_
-  bool closed_ = false;          // guarded by committed_mu_
+  GlobalHead committed_;  // guarded by committed_mu_
+  bool closed_ = false;   // guarded by committed_mu_
 
   // Writer-thread-only state.
-  GlobalHead tail_;              // == committed_ between batches
+  GlobalHead tail_;  // == committed_ between batches
   std::int64_t last_stamp_us_ = 0;
   std::unordered_map<std::string, StreamHead> head_cache_;
   ChainHasher hasher_;

@@ -1,7 +1,8 @@
+#include "common/status.h"
+
 #include <catch2/catch.hpp>
 
 #include "common/result.h"
-#include "common/status.h"
 
 namespace ledger {
 namespace {

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "common/uuid.h"
 
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "common/clock.h"
 #include "common/hex.h"
-#include "common/uuid.h"
 #include "crypto/random.h"
 
 namespace ledger {
@@ -21,11 +21,11 @@ TEST_CASE("Uuid round-trips its canonical text form", "[common]") {
 
 TEST_CASE("Uuid rejects anything but the canonical form", "[common]") {
   CHECK_FALSE(Uuid::Parse(""));
-  CHECK_FALSE(Uuid::Parse("0190a0b012347abc8def0123456789ab"));         // no dashes
-  CHECK_FALSE(Uuid::Parse("0190a0b0-1234-7abc-8def-0123456789a"));      // short
-  CHECK_FALSE(Uuid::Parse("0190a0b0-1234-7abc-8def-0123456789abc"));    // long
-  CHECK_FALSE(Uuid::Parse("0190a0b0-1234-7abc-8def-0123456789ag"));     // not hex
-  CHECK_FALSE(Uuid::Parse("0190a0b01-234-7abc-8def-0123456789ab"));     // dash misplaced
+  CHECK_FALSE(Uuid::Parse("0190a0b012347abc8def0123456789ab"));       // no dashes
+  CHECK_FALSE(Uuid::Parse("0190a0b0-1234-7abc-8def-0123456789a"));    // short
+  CHECK_FALSE(Uuid::Parse("0190a0b0-1234-7abc-8def-0123456789abc"));  // long
+  CHECK_FALSE(Uuid::Parse("0190a0b0-1234-7abc-8def-0123456789ag"));   // not hex
+  CHECK_FALSE(Uuid::Parse("0190a0b01-234-7abc-8def-0123456789ab"));   // dash misplaced
 }
 
 TEST_CASE("NewUuidV7 has version 7, the variant bits and the time prefix", "[common]") {

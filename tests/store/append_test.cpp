@@ -148,7 +148,9 @@ TEST_CASE("a multi-stream append is all or nothing", "[store][append]") {
 
   AppendRequest merge;
   merge.metadata = TestMetadata();
-  merge.streams.push_back({"dup", ExpectedVersion::Exactly(1), {MakeEvent("MergedInto", "x")},
+  merge.streams.push_back({"dup",
+                           ExpectedVersion::Exactly(1),
+                           {MakeEvent("MergedInto", "x")},
                            StreamStatusChange{StreamStatus::kMerged, "survivor"}});
   merge.streams.push_back(
       {"survivor", ExpectedVersion::Exactly(7), {MakeEvent("Absorbed", "y")}, std::nullopt});
@@ -366,8 +368,7 @@ TEST_CASE("malformed requests are refused and write nothing", "[store][validatio
   StoreFixture f;
   auto code = [&](AppendRequest r) { return f.store().Append(std::move(r)).status().code(); };
   CHECK(code(Request("", ExpectedVersion::Any(), {"x"})) == StatusCode::kInvalidArgument);
-  CHECK(code(Request("has space", ExpectedVersion::Any(), {"x"})) ==
-        StatusCode::kInvalidArgument);
+  CHECK(code(Request("has space", ExpectedVersion::Any(), {"x"})) == StatusCode::kInvalidArgument);
   CHECK(code(Request(std::string(129, 'a'), ExpectedVersion::Any(), {"x"})) ==
         StatusCode::kInvalidArgument);
   CHECK(code(Request("s", ExpectedVersion::Any(), {})) == StatusCode::kInvalidArgument);

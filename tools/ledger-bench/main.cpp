@@ -1,0 +1,128 @@
+// ledger-bench: measures the event store and, in the same run, the raw RocksDB limit it is
+// compared with. Every figure is a median over rounds and is printed with its ratio to the raw
+// figure. See `ledger-bench --help` and `ledger-bench SUBCOMMAND --help`.
+
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "append_bench.h"
+#include "options.h"
+#include "report.h"
+#include "scan_bench.h"
+
+namespace {
+
+using ledger::bench::AppendOptions;
+using ledger::bench::ScanOptions;
+
+constexpr std::size_t kMaxThreads = 1024;
+constexpr std::size_t kMaxRounds = 1000;
+// A median of fewer rounds is not much better than a single run.
+constexpr std::size_t kMinRounds = 3;
+
+void AddAppendOptions(CLI::App& cmd, AppendOptions& o, std::vector<std::string>& durabilities) {
+  const std::size_t max_payload = ledger::store::StoreOptions().max_payload_bytes;
+  cmd.add_option("--payload-bytes", o.payload_bytes, "Payload size of each event, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, max_payload));
+  cmd.add_option("--appenders", o.appenders, "Appender thread counts to measure, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxThreads));
+  cmd.add_option("--seconds", o.seconds, "Duration of each measurement")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  cmd.add_option("--durability", durabilities, "Durabilities to measure: sync, async or both")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sync", "async"}));
+  cmd.add_option("--dir", o.dir,
+                 "Parent of the scratch directories (default: a new directory in the temp dir)");
+}
+
+void AddScanOptions(CLI::App& cmd, ScanOptions& o) {
+  const std::size_t max_payload = ledger::store::StoreOptions().max_payload_bytes;
+  cmd.add_option("--events", o.events, "Events in the scanned log")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}));
+  cmd.add_option("--payload-bytes", o.payload_bytes, "Payload size of each event, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, max_payload));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  cmd.add_option("--dir", o.dir,
+                 "Parent of the scratch directories (default: a new directory in the temp dir)");
+}
+
+int Fail(const std::string& message) {
+  fmt::print(stderr, "ledger-bench: error: {}\n", message);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ledger-bench: throughput of the event store next to raw RocksDB, measured in "
+      "the same run"};
+  app.require_subcommand(1);
+  // One line, not CLI11's default two.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("ledger-bench: error: {} (see --help)\n", e.what());
+  });
+
+  AppendOptions append_options;
+  std::vector<std::string> durabilities = {"sync", "async"};
+  ScanOptions scan_options;
+  bool json = false;
+
+  CLI::App* append = app.add_subcommand(
+      "append", "Append throughput (events/s) next to raw RocksDB puts and batches");
+  AddAppendOptions(*append, append_options, durabilities);
+  append->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
+  CLI::App* scan =
+      app.add_subcommand("scan", "Full-log scan throughput (events/s) next to a raw iterator");
+  AddScanOptions(*scan, scan_options);
+  scan->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    ledger::Result<ledger::bench::Report> report = ledger::Status::Internal("no subcommand");
+    if (append->parsed()) {
+      if (append_options.appenders.empty()) return Fail("--appenders needs at least one count");
+      if (durabilities.empty()) return Fail("--durability needs sync, async or both");
+      append_options.durabilities.clear();
+      for (const std::string& d : durabilities) {
+        append_options.durabilities.push_back(d == "sync" ? ledger::store::Durability::kSync
+                                                          : ledger::store::Durability::kAsync);
+      }
+      report = ledger::bench::RunAppendBench(append_options);
+    } else if (scan->parsed()) {
+      report = ledger::bench::RunScanBench(scan_options);
+    }
+    if (!report.ok()) return Fail(report.status().ToString());
+    if (json) {
+      ledger::bench::PrintJsonLines(*report);
+    } else {
+      ledger::bench::PrintTable(*report);
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    // E.g. a thread that could not be started, or memory exhausted.
+    return Fail(e.what());
+  }
+}
