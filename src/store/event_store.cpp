@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/bytes.h"
+#include "store/heads.h"
 #include "store/keys.h"
 #include "store/records.h"
 #include "store/rocks.h"
@@ -20,8 +21,8 @@ std::string_view ColumnFamilyName(ColumnFamily cf) {
       return "events";
     case ColumnFamily::kStreams:
       return "streams";
-    case ColumnFamily::kStreamHeads:
-      return "stream_heads";
+    case ColumnFamily::kStreamStatus:
+      return "stream_status";
     case ColumnFamily::kIdempotency:
       return "idempotency";
     case ColumnFamily::kMeta:
@@ -66,8 +67,8 @@ Status ValidateOptions(const StoreOptions& o) {
   return Status::Ok();
 }
 
-// Reads the format version and global head, initialising an empty ledger, and checks that the
-// log ends where the global head says.
+// Checks the format version (initialising an empty ledger) and restores the global head from the
+// last event in the log: its position, global hash and time are the end of the global chain.
 Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
   LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> format,
                           rocks.Get(ColumnFamily::kMeta, keys::kFormatVersion));
@@ -75,15 +76,9 @@ Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
       rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(ColumnFamily::kEvents)));
   last->SeekToLast();
   LEDGER_RETURN_IF_ERROR(FromRocks(last->status(), "reading the end of the log"));
-  std::uint64_t last_position = 0;
-  if (last->Valid()) {
-    std::optional<std::uint64_t> p = keys::DecodeEvent(AsView(last->key()));
-    if (!p) return Status::Corruption("malformed key at the end of the events log");
-    last_position = *p;
-  }
 
   if (!format) {
-    if (last_position != 0) {
+    if (last->Valid()) {
       return Status::Corruption(dir + " holds events but no format version: not a ledger");
     }
     std::string value;
@@ -102,18 +97,15 @@ Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
                               "; this build reads format " +
                               std::to_string(keys::kCurrentFormatVersion));
   }
+  if (!last->Valid()) return GlobalHead{};
 
-  GlobalHead head;
-  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> head_bytes,
-                          rocks.Get(ColumnFamily::kMeta, keys::kGlobalHead));
-  if (head_bytes) {
-    LEDGER_ASSIGN_OR_RETURN(head, DecodeGlobalHead(*head_bytes));
+  std::optional<std::uint64_t> position = keys::DecodeEvent(AsView(last->key()));
+  std::string scratch;
+  Result<EventView> event = EventView::Decode(AlignForFlatBuffers(AsView(last->value()), &scratch));
+  if (!position || !event.ok() || event->position() != *position) {
+    return Status::Corruption("the last event of the log in " + dir + " is damaged");
   }
-  if (head.position != last_position) {
-    return Status::Corruption("global head says position " + std::to_string(head.position) +
-                              " but the log ends at " + std::to_string(last_position));
-  }
-  return head;
+  return GlobalHead{*position, event->global_hash(), event->recorded_at_us()};
 }
 
 class SnapshotHolder {
@@ -173,11 +165,8 @@ Result<std::optional<AppendResult>> EventStore::LookupIdempotencyKey(std::string
 
 Result<std::optional<StreamHead>> EventStore::Head(std::string_view stream) const {
   if (!IsValidStreamId(stream)) return Status::InvalidArgument("invalid stream id");
-  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                          impl_->rocks->Get(ColumnFamily::kStreamHeads, keys::Head(stream)));
-  if (!bytes) return std::optional<StreamHead>();
-  LEDGER_ASSIGN_OR_RETURN(StreamHead head, DecodeStreamHead(*bytes));
-  return std::optional<StreamHead>(std::move(head));
+  SnapshotHolder snapshot(impl_->rocks->db());
+  return ReadHead(*impl_->rocks, stream, snapshot.get());
 }
 
 GlobalHead EventStore::global_head() const {

@@ -55,8 +55,8 @@ using RowVisitor = std::function<bool(std::string_view key, std::string_view val
 class EventStore {
  public:
   // Opens (and with options.create_if_missing, creates) the ledger in directory `dir`. Restores
-  // the global head from the meta column family without scanning the log; stream heads are read
-  // on demand. Errors: kIOError (cannot open, locked by another process), kCorruption (not a
+  // the global head from the last event without scanning the log; stream heads are read on
+  // demand. Errors: kIOError (cannot open, locked by another process), kCorruption (not a
   // ledger, or a newer/unknown format), kNotFound (missing and !create_if_missing),
   // kInvalidArgument (bad options).
   static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, StoreOptions options);
@@ -95,8 +95,11 @@ class EventStore {
   // Owning conveniences over the scans.
   Result<std::vector<Event>> ReadStream(std::string_view stream, const StreamScan& scan) const;
   Result<std::vector<Event>> ReadAll(std::uint64_t after_position, std::size_t limit) const;
-  // kNotFound when no event has that position / id.
+  // kNotFound when no event has that position.
   Result<Event> ReadEvent(std::uint64_t position) const;
+  // The event appended with this caller-chosen id (NewEvent::event_id); kNotFound otherwise.
+  // Ids the store generated are not indexed: nobody can know them before the append, so they
+  // cannot repeat, and indexing them would cost a write per event.
   Result<Event> ReadEventById(const Uuid& event_id) const;
 
   // Blocks until the committed log passes `after_position` or `timeout` elapses; returns the

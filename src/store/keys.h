@@ -45,13 +45,13 @@ inline std::optional<std::uint64_t> DecodeStreamVersion(std::string_view key,
   return GetU64BE(key.substr(prefix.size()));
 }
 
-// stream_heads: the stream id itself.
-inline std::string Head(std::string_view stream) {
+// stream_status: the stream id itself.
+inline std::string StreamStatusKey(std::string_view stream) {
   return std::string(stream);
 }
 
 // idempotency: 'k' || idempotency key  -> IdempotencyRecord
-//              'e' || 16-byte event id -> u64 BE position
+//              'e' || 16-byte event id -> u64 BE position (caller-chosen ids only)
 inline std::string IdempotencyKey(std::string_view key) {
   std::string k = "k";
   k.append(key);
@@ -65,7 +65,6 @@ inline std::string EventId(const Uuid& id) {
 
 // meta
 inline constexpr std::string_view kFormatVersion = "format_version";  // u32 BE
-inline constexpr std::string_view kGlobalHead = "global_head";        // GlobalHead
 inline constexpr std::uint32_t kCurrentFormatVersion = 1;
 
 }  // namespace ledger::store::keys

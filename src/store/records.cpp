@@ -89,62 +89,25 @@ std::string_view BuildEventRecord(flatbuffers::FlatBufferBuilder& b, const Envel
   return Finished(b);
 }
 
-std::string EncodeStreamHead(const StreamHead& h) {
-  flatbuffers::FlatBufferBuilder b(128);
-  auto merged_into = OptionalString(b, h.merged_into);
-  fb::Hash256 hash = ToFb(h.hash);
-  fb::StreamHeadBuilder r(b);
-  r.add_version(h.version);
-  r.add_hash(&hash);
-  r.add_last_position(h.last_position);
-  r.add_created_at_us(h.created_at_us);
-  r.add_updated_at_us(h.updated_at_us);
-  r.add_status(static_cast<fb::StreamStatus>(h.status));
+std::string EncodeStreamStatus(const StreamStatusChange& status) {
+  flatbuffers::FlatBufferBuilder b(64);
+  auto merged_into = OptionalString(b, status.merged_into);
+  fb::StreamStatusRecordBuilder r(b);
+  r.add_status(static_cast<fb::StreamStatus>(status.status));
   r.add_merged_into(merged_into);
   b.Finish(r.Finish());
   return std::string(Finished(b));
 }
 
-Result<StreamHead> DecodeStreamHead(std::string_view unaligned) {
+Result<StreamStatusChange> DecodeStreamStatus(std::string_view unaligned) {
   std::string scratch;
   std::string_view bytes = AlignForFlatBuffers(unaligned, &scratch);
-  const auto* r = VerifiedRoot<fb::StreamHead>(bytes);
-  if (r == nullptr) return Status::Corruption("stream head fails FlatBuffers verification");
+  const auto* r = VerifiedRoot<fb::StreamStatusRecord>(bytes);
+  if (r == nullptr) return Status::Corruption("stream status fails FlatBuffers verification");
   if (r->status() > fb::StreamStatus::MAX) {
-    return Status::Corruption("stream head has an unknown status");
+    return Status::Corruption("stream status has an unknown value");
   }
-  StreamHead h;
-  h.version = r->version();
-  h.hash = FromFb(r->hash());
-  h.last_position = r->last_position();
-  h.created_at_us = r->created_at_us();
-  h.updated_at_us = r->updated_at_us();
-  h.status = static_cast<StreamStatus>(r->status());
-  h.merged_into = Str(r->merged_into());
-  return h;
-}
-
-std::string EncodeGlobalHead(const GlobalHead& h) {
-  flatbuffers::FlatBufferBuilder b(96);
-  fb::Hash256 hash = ToFb(h.hash);
-  fb::GlobalHeadBuilder r(b);
-  r.add_position(h.position);
-  r.add_hash(&hash);
-  r.add_recorded_at_us(h.recorded_at_us);
-  b.Finish(r.Finish());
-  return std::string(Finished(b));
-}
-
-Result<GlobalHead> DecodeGlobalHead(std::string_view unaligned) {
-  std::string scratch;
-  std::string_view bytes = AlignForFlatBuffers(unaligned, &scratch);
-  const auto* r = VerifiedRoot<fb::GlobalHead>(bytes);
-  if (r == nullptr) return Status::Corruption("global head fails FlatBuffers verification");
-  GlobalHead h;
-  h.position = r->position();
-  h.hash = FromFb(r->hash());
-  h.recorded_at_us = r->recorded_at_us();
-  return h;
+  return StreamStatusChange{static_cast<StreamStatus>(r->status()), Str(r->merged_into())};
 }
 
 std::string EncodeIdempotency(const IdempotencyEntry& e) {

@@ -20,11 +20,8 @@ std::string_view BuildEventRecord(flatbuffers::FlatBufferBuilder& builder,
                                   const EnvelopeFields& fields, const Hash256& prev_hash,
                                   const Hash256& hash, const Hash256& global_hash);
 
-std::string EncodeStreamHead(const StreamHead& head);
-Result<StreamHead> DecodeStreamHead(std::string_view bytes);
-
-std::string EncodeGlobalHead(const GlobalHead& head);
-Result<GlobalHead> DecodeGlobalHead(std::string_view bytes);
+std::string EncodeStreamStatus(const StreamStatusChange& status);
+Result<StreamStatusChange> DecodeStreamStatus(std::string_view bytes);
 
 struct IdempotencyEntry {
   Hash256 fingerprint{};

@@ -55,13 +55,13 @@ struct StoreOptions {
 // Column families. The numeric ids are part of the on-disk format: DO NOT CHANGE existing values,
 // add new ones at the end. Names are in docs/storage-format.md.
 enum class ColumnFamily : std::uint8_t {
-  kEvents = 0,       // store-owned: global position -> EventRecord
-  kStreams = 1,      // store-owned: stream + version -> global position
-  kStreamHeads = 2,  // store-owned: stream -> StreamHead
-  kIdempotency = 3,  // store-owned: idempotency key / event id -> IdempotencyRecord
-  kMeta = 4,         // store-owned: format version, global head
-  kProfiles = 5,     // caller-owned: written through AppendRequest::rows
-  kIndex = 6,        // caller-owned: written through AppendRequest::rows
+  kEvents = 0,        // store-owned: global position -> EventRecord
+  kStreams = 1,       // store-owned: stream + version -> global position
+  kStreamStatus = 2,  // store-owned: stream -> status, written when it changes
+  kIdempotency = 3,   // store-owned: idempotency key / event id -> IdempotencyRecord
+  kMeta = 4,          // store-owned: format version, global head
+  kProfiles = 5,      // caller-owned: written through AppendRequest::rows
+  kIndex = 6,         // caller-owned: written through AppendRequest::rows
 };
 inline constexpr std::size_t kColumnFamilyCount = 7;
 
@@ -175,7 +175,6 @@ struct StreamHead {
   std::uint64_t version = 0;  // number of events in the stream
   Hash256 hash{};             // hash of the last event
   std::uint64_t last_position = 0;
-  std::int64_t created_at_us = 0;  // recorded_at of version 1
   std::int64_t updated_at_us = 0;  // recorded_at of the last event
   StreamStatus status = StreamStatus::kActive;
   std::string merged_into;

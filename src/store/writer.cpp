@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
-#include "crypto/random.h"
+#include "store/heads.h"
 #include "store/keys.h"
 #include "store/validate.h"
 
@@ -14,11 +15,19 @@ namespace ledger::store {
 struct Writer::Pending {
   AppendRequest request;
   Hash256 fingerprint{};  // only computed with an idempotency key
-  std::vector<Uuid> ids;  // one per event, in request order (caller's or generated)
   bool has_caller_ids = false;
   std::size_t bytes = 0;
-  Result<AppendResult> result{Status::Internal("append was not processed")};
-  std::atomic<bool> done{false};
+  Result<AppendResult> result{Status::Internal("append was not processed")};  // guarded by mu
+
+  // A follower waits until a leader has written its request (kDone) or made it the next leader
+  // (kLead). It first spins briefly on `state`, because waking a sleeping thread costs tens of
+  // microseconds (more on virtual machines) while an async batch takes a few; then it sleeps on
+  // `cv`. The leader changes `state` only while holding `mu`, and the follower takes `mu` before
+  // it returns, so the Pending outlives every access by the leader.
+  enum State : int { kWaiting = 0, kDone = 1, kLead = 2 };
+  std::atomic<int> state{kWaiting};
+  std::mutex mu;
+  std::condition_variable cv;
 };
 
 // What an event id refers to, enough to recognise a retried append.
@@ -56,6 +65,17 @@ rocksdb::Slice AsSlice(std::string_view s) {
   return {s.data(), s.size()};
 }
 
+// WriteBatch::Put and Delete fail only when the batch outgrows WriteBatch's max_bytes, which the
+// writer leaves unlimited (batches are bounded by StoreOptions::max_batch_bytes instead).
+void BatchPut(rocksdb::WriteBatch& wb, rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
+              const rocksdb::Slice& value) {
+  wb.Put(cf, key, value).PermitUncheckedError();
+}
+void BatchDelete(rocksdb::WriteBatch& wb, rocksdb::ColumnFamilyHandle* cf,
+                 const rocksdb::Slice& key) {
+  wb.Delete(cf, key).PermitUncheckedError();
+}
+
 std::string PositionValue(std::uint64_t position) {
   return keys::Event(position);
 }
@@ -67,8 +87,7 @@ Writer::Writer(const Rocks& rocks, const StoreOptions& options, GlobalHead commi
       options_(options),
       committed_(committed),
       tail_(committed),
-      last_stamp_us_(committed.recorded_at_us),
-      thread_([this] { Run(); }) {}
+      last_stamp_us_(committed.recorded_at_us) {}
 
 Writer::~Writer() {
   Stop();
@@ -76,11 +95,10 @@ Writer::~Writer() {
 
 void Writer::Stop() {
   {
-    std::lock_guard lock(queue_mu_);
+    std::unique_lock lock(queue_mu_);
     stopping_ = true;
+    idle_cv_.wait(lock, [&] { return !leader_active_; });
   }
-  queue_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
   {
     std::lock_guard lock(committed_mu_);
     closed_ = true;
@@ -92,33 +110,93 @@ Result<AppendResult> Writer::Submit(AppendRequest request) {
   Pending p;
   p.bytes = RequestBytes(request);
   if (!request.idempotency_key.empty()) p.fingerprint = RequestFingerprint(request);
-  // Ids are generated here, on the caller's thread, to keep the writer's serial work short.
-  std::int64_t now = options_.clock();
   for (const StreamAppend& s : request.streams) {
-    for (const NewEvent& e : s.events) {
-      p.has_caller_ids |= e.event_id.has_value();
-      p.ids.push_back(e.event_id ? *e.event_id : NewUuidV7(now));
-    }
+    for (const NewEvent& e : s.events) p.has_caller_ids |= e.event_id.has_value();
   }
   p.request = std::move(request);
   {
-    std::lock_guard lock(queue_mu_);
-    if (!broken_.ok()) {
-      return Status::Unavailable("the store stopped accepting appends after a failed write (" +
-                                 broken_.message() + "); restart the process");
-    }
+    std::unique_lock queue_lock(queue_mu_);
+    if (!broken_.ok()) return BrokenStatus();
     if (stopping_) return Status::Unavailable("the store is closing");
     queue_.push_back(&p);
+    if (leader_active_) {
+      // Follow: the leader writes this request with its batch, or hands leadership over.
+      queue_lock.unlock();
+      if (AwaitTurn(p) == Pending::kDone) {
+        std::lock_guard lock(p.mu);
+        return std::move(p.result);
+      }
+    } else {
+      leader_active_ = true;
+    }
   }
-  queue_cv_.notify_one();
-  while (!p.done.load(std::memory_order_acquire)) p.done.wait(false, std::memory_order_acquire);
+  Lead();
+  std::lock_guard lock(p.mu);
   return std::move(p.result);
 }
 
+// The leader is at the front of the queue. It writes one batch (its own request and whatever
+// queued behind it), then passes leadership to the first request that queued meanwhile.
+void Writer::Lead() {
+  std::vector<Pending*> batch;
+  {
+    std::lock_guard queue_lock(queue_mu_);
+    std::size_t bytes = 0;
+    while (!queue_.empty() && batch.size() < options_.max_batch_appends &&
+           (batch.empty() || bytes + queue_.front()->bytes <= options_.max_batch_bytes)) {
+      bytes += queue_.front()->bytes;
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+  }
+  Status broken;
+  {
+    std::lock_guard queue_lock(queue_mu_);
+    if (!broken_.ok()) broken = BrokenStatus();
+  }
+  if (broken.ok()) {
+    ProcessBatch(batch);
+  } else {
+    for (Pending* p : batch) Complete(*p, broken);
+  }
+
+  std::lock_guard queue_lock(queue_mu_);
+  if (queue_.empty()) {
+    leader_active_ = false;
+    idle_cv_.notify_all();
+    return;
+  }
+  Pending& next = *queue_.front();
+  std::lock_guard lock(next.mu);
+  next.state.store(Pending::kLead, std::memory_order_release);
+  next.cv.notify_one();
+}
+
+int Writer::AwaitTurn(Pending& p) {
+  constexpr auto kSpinFor = std::chrono::microseconds(20);
+  const auto spin_until = std::chrono::steady_clock::now() + kSpinFor;
+  int state = p.state.load(std::memory_order_acquire);
+  while (state == Pending::kWaiting && std::chrono::steady_clock::now() < spin_until) {
+    std::this_thread::yield();
+    state = p.state.load(std::memory_order_acquire);
+  }
+  if (state != Pending::kWaiting) return state;
+  std::unique_lock lock(p.mu);
+  p.cv.wait(lock, [&] { return p.state.load(std::memory_order_acquire) != Pending::kWaiting; });
+  return p.state.load(std::memory_order_acquire);
+}
+
+Status Writer::BrokenStatus() const {
+  return Status::Unavailable("the store stopped accepting appends after a failed write (" +
+                             broken_.message() + "); restart the process");
+}
+
 void Writer::Complete(Pending& p, Result<AppendResult> result) {
+  // Under the lock: the submitter cannot return (destroying `p`) before we let go.
+  std::lock_guard lock(p.mu);
   p.result = std::move(result);
-  p.done.store(true, std::memory_order_release);
-  p.done.notify_one();  // `p` may be gone after this returns: touch nothing of it afterwards
+  p.state.store(Pending::kDone, std::memory_order_release);
+  p.cv.notify_one();
 }
 
 GlobalHead Writer::committed() const {
@@ -134,34 +212,6 @@ std::uint64_t Writer::WaitForPosition(std::uint64_t after_position,
   return committed_.position;
 }
 
-void Writer::Run() {
-  std::vector<Pending*> batch;
-  for (;;) {
-    batch.clear();
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      std::size_t bytes = 0;
-      while (!queue_.empty() && batch.size() < options_.max_batch_appends &&
-             (batch.empty() || bytes + queue_.front()->bytes <= options_.max_batch_bytes)) {
-        bytes += queue_.front()->bytes;
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-      if (!broken_.ok()) {
-        Status refused =
-            Status::Unavailable("the store stopped accepting appends after a failed write (" +
-                                broken_.message() + "); restart the process");
-        lock.unlock();
-        for (Pending* p : batch) Complete(*p, refused);
-        continue;
-      }
-    }
-    ProcessBatch(batch);
-  }
-}
-
 void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
   BatchView view;
   view.tail = tail_;
@@ -175,15 +225,6 @@ void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) Complete(*batch[i], std::move(results[i]));
     return;
   }
-
-  for (const std::string& stream : view.dirty) {
-    std::string head = EncodeStreamHead(view.heads.at(stream));
-    wb.Put(rocks_.cf(ColumnFamily::kStreamHeads), AsSlice(keys::Head(stream)), AsSlice(head))
-        .PermitUncheckedError();  // WriteBatch::Put only fails past max_bytes, which is unset
-  }
-  std::string global = EncodeGlobalHead(view.tail);
-  wb.Put(rocks_.cf(ColumnFamily::kMeta), AsSlice(keys::kGlobalHead), AsSlice(global))
-      .PermitUncheckedError();
 
   rocksdb::WriteOptions wo;
   wo.sync = options_.durability == Durability::kSync;
@@ -215,17 +256,9 @@ Result<StreamHead*> Writer::LoadHead(BatchView& view, const std::string& stream)
   if (auto it = head_cache_.find(stream); it != head_cache_.end()) {
     return &view.heads.emplace(stream, it->second).first->second;
   }
-  LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                          rocks_.Get(ColumnFamily::kStreamHeads, keys::Head(stream)));
-  StreamHead head;  // version 0: the stream does not exist yet
-  if (bytes) {
-    Result<StreamHead> decoded = DecodeStreamHead(*bytes);
-    if (!decoded.ok()) {
-      return Status::Corruption("head of stream '" + stream + "': " + decoded.status().message());
-    }
-    head = std::move(decoded).value();
-  }
-  return &view.heads.emplace(stream, std::move(head)).first->second;
+  LEDGER_ASSIGN_OR_RETURN(std::optional<StreamHead> stored, ReadHead(rocks_, stream, nullptr));
+  // A stream without events has version 0.
+  return &view.heads.emplace(stream, stored.value_or(StreamHead{})).first->second;
 }
 
 Result<std::optional<Writer::EventSummary>> Writer::FindEventById(const Uuid& id,
@@ -272,7 +305,7 @@ Result<std::optional<AppendResult>> Writer::FindRetry(const Pending& p, BatchVie
   }
   if (!p.has_caller_ids) return std::optional<AppendResult>();
 
-  std::size_t index = 0;
+  std::size_t events = 0;
   std::size_t found = 0;
   std::size_t mismatched = 0;
   AppendResult retry;
@@ -280,12 +313,12 @@ Result<std::optional<AppendResult>> Writer::FindRetry(const Pending& p, BatchVie
   for (const StreamAppend& s : r.streams) {
     StreamRange range{s.stream, 0, 0};
     for (const NewEvent& e : s.events) {
-      const Uuid& id = p.ids[index++];
+      ++events;
       if (!e.event_id) {
         ++mismatched;
         continue;
       }
-      LEDGER_ASSIGN_OR_RETURN(std::optional<EventSummary> stored, FindEventById(id, view));
+      LEDGER_ASSIGN_OR_RETURN(std::optional<EventSummary> stored, FindEventById(*e.event_id, view));
       if (!stored) continue;
       ++found;
       if (stored->stream != s.stream || stored->type != e.type || stored->payload != e.payload) {
@@ -304,7 +337,7 @@ Result<std::optional<AppendResult>> Writer::FindRetry(const Pending& p, BatchVie
     retry.streams.push_back(std::move(range));
   }
   if (found == 0) return std::optional<AppendResult>();
-  if (found != index || mismatched != 0) {
+  if (found != events || mismatched != 0) {
     return Status::Conflict(
         "some event ids of this append were already used by a different append");
   }
@@ -347,7 +380,6 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
   AppendResult result;
   result.first_position = view.tail.position + 1;
   result.recorded_at_us = t;
-  std::size_t index = 0;
   for (std::size_t i = 0; i < r.streams.size(); ++i) {
     const StreamAppend& s = r.streams[i];
     StreamHead& head = *heads[i];
@@ -358,7 +390,7 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
       f.stream = s.stream;
       f.version = ++head.version;
       f.recorded_at_us = t;
-      f.event_id = p.ids[index++];
+      f.event_id = e.event_id ? *e.event_id : ids_.Next(t);
       f.type = e.type;
       f.schema_version = e.schema_version;
       f.actor = r.metadata.actor;
@@ -372,21 +404,17 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
       std::string_view record = BuildEventRecord(builder_, f, head.hash, hash, global);
 
       std::string position_key = keys::Event(f.position);
-      wb.Put(rocks_.cf(ColumnFamily::kEvents), AsSlice(position_key), AsSlice(record))
-          .PermitUncheckedError();
-      wb.Put(rocks_.cf(ColumnFamily::kStreams), AsSlice(keys::Stream(s.stream, f.version)),
-             AsSlice(position_key))
-          .PermitUncheckedError();
-      std::string id_key = keys::EventId(f.event_id);
-      wb.Put(rocks_.cf(ColumnFamily::kIdempotency), AsSlice(id_key),
-             AsSlice(PositionValue(f.position)))
-          .PermitUncheckedError();
-      if (e.event_id) {
+      BatchPut(wb, rocks_.cf(ColumnFamily::kEvents), AsSlice(position_key), AsSlice(record));
+      BatchPut(wb, rocks_.cf(ColumnFamily::kStreams), AsSlice(keys::Stream(s.stream, f.version)),
+               AsSlice(position_key));
+      if (e.event_id) {  // generated ids are fresh: only caller-chosen ones can repeat
+        std::string id_key = keys::EventId(f.event_id);
+        BatchPut(wb, rocks_.cf(ColumnFamily::kIdempotency), AsSlice(id_key),
+                 AsSlice(PositionValue(f.position)));
         view.event_ids[id_key] =
             EventSummary{s.stream, f.version, f.position, t, e.type, e.payload};
       }
 
-      if (f.version == 1) head.created_at_us = t;
       head.hash = hash;
       head.last_position = f.position;
       view.tail.hash = global;
@@ -395,6 +423,8 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
     if (s.status_change) {
       head.status = s.status_change->status;
       head.merged_into = s.status_change->merged_into;
+      BatchPut(wb, rocks_.cf(ColumnFamily::kStreamStatus), AsSlice(keys::StreamStatusKey(s.stream)),
+               AsSlice(EncodeStreamStatus(*s.status_change)));
     }
     range.last_version = head.version;
     view.dirty.insert(s.stream);
@@ -406,16 +436,16 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
 
   for (const RowWrite& w : r.rows) {
     if (w.value) {
-      wb.Put(rocks_.cf(w.cf), AsSlice(w.key), AsSlice(*w.value)).PermitUncheckedError();
+      BatchPut(wb, rocks_.cf(w.cf), AsSlice(w.key), AsSlice(*w.value));
     } else {
-      wb.Delete(rocks_.cf(w.cf), AsSlice(w.key)).PermitUncheckedError();
+      BatchDelete(wb, rocks_.cf(w.cf), AsSlice(w.key));
     }
   }
   if (!r.idempotency_key.empty()) {
     IdempotencyEntry entry{p.fingerprint, result};
     std::string key = keys::IdempotencyKey(r.idempotency_key);
-    wb.Put(rocks_.cf(ColumnFamily::kIdempotency), AsSlice(key), AsSlice(EncodeIdempotency(entry)))
-        .PermitUncheckedError();
+    BatchPut(wb, rocks_.cf(ColumnFamily::kIdempotency), AsSlice(key),
+             AsSlice(EncodeIdempotency(entry)));
     view.keys[key] = std::move(entry);
   }
   return result;

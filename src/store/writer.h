@@ -1,14 +1,21 @@
 // The group-commit writer (internal to src/store).
 //
-// One thread owns every mutation of the log. Submit() queues a request and blocks its caller;
-// the writer thread takes everything queued, checks each request against the current heads
-// (idempotency, expected versions, time), assigns versions, positions, times and hashes, and
-// writes all accepted requests with a single RocksDB WriteBatch. Only after that write returns
-// (fsynced with kSync) are the callers released, the heads published and position waiters woken.
+// Leader/follower group commit, as in RocksDB's own write path: Submit() queues the request. If
+// no thread is writing, the caller becomes the leader: it takes everything queued, checks each
+// request against the current heads (idempotency, expected versions, time), assigns versions,
+// positions, times and hashes, and writes all accepted requests with one RocksDB WriteBatch.
+// Callers that queued behind it sleep. When the write returns (fsynced with kSync) the leader
+// publishes the heads, wakes the position waiters and the callers it wrote for, and hands
+// leadership to the first request that queued during its write, which then writes the next
+// batch. A lone appender thus never waits for another thread, and under load one write (one
+// fsync) carries every request that arrived while the previous one was in flight.
+//
+// Only one leader runs at a time, so the "leader state" below needs no lock of its own: it is
+// handed from leader to leader through queue_mu_ and the next leader's Pending::mu.
 //
 // Thread safety: Submit, committed and WaitForPosition may be called from any thread.
-// Lifetime: `rocks` must outlive the Writer. Stop() (or the destructor) finishes queued requests
-// and joins the thread.
+// Lifetime: `rocks` must outlive the Writer. Stop() (or the destructor) refuses new requests and
+// waits for the current leader to finish.
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>
@@ -19,11 +26,11 @@
 #include <deque>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
+#include "crypto/random.h"
 #include "store/chain.h"
 #include "store/records.h"
 #include "store/rocks.h"
@@ -41,7 +48,8 @@ class Writer {
   // `request` has passed ValidateAppendRequest.
   Result<AppendResult> Submit(AppendRequest request);
 
-  // Finishes what is queued, refuses new requests with kUnavailable, wakes position waiters.
+  // Refuses new requests with kUnavailable, waits until queued ones are written, wakes position
+  // waiters.
   void Stop();
 
   GlobalHead committed() const;
@@ -53,7 +61,11 @@ class Writer {
   struct BatchView;
   struct EventSummary;
 
-  void Run();
+  void Lead();
+  // Blocks a follower until its request is written (returns Pending::kDone) or it must lead
+  // (Pending::kLead).
+  static int AwaitTurn(Pending& p);
+  Status BrokenStatus() const;  // requires queue_mu_
   void ProcessBatch(const std::vector<Pending*>& batch);
   // Checks `p` against the batch view; on success appends its writes to `wb` and returns the
   // result. Returns an error or a duplicate result without touching `wb` or the view otherwise.
@@ -68,10 +80,11 @@ class Writer {
 
   // Queue shared with submitters.
   std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Pending*> queue_;  // guarded by queue_mu_
-  bool stopping_ = false;       // guarded by queue_mu_
-  Status broken_;               // guarded by queue_mu_: set when a write failed
+  std::condition_variable idle_cv_;  // signalled when leader_active_ becomes false
+  std::deque<Pending*> queue_;       // guarded by queue_mu_
+  bool leader_active_ = false;       // guarded by queue_mu_
+  bool stopping_ = false;            // guarded by queue_mu_
+  Status broken_;                    // guarded by queue_mu_: set when a write failed
 
   // What readers may rely on: everything up to committed_ is durable and visible.
   mutable std::mutex committed_mu_;
@@ -79,14 +92,13 @@ class Writer {
   GlobalHead committed_;  // guarded by committed_mu_
   bool closed_ = false;   // guarded by committed_mu_
 
-  // Writer-thread-only state.
+  // Leader state: touched only by the current leader.
   GlobalHead tail_;  // == committed_ between batches
   std::int64_t last_stamp_us_ = 0;
   std::unordered_map<std::string, StreamHead> head_cache_;
   ChainHasher hasher_;
+  UuidV7Generator ids_;
   flatbuffers::FlatBufferBuilder builder_{1024};
-
-  std::thread thread_;  // last: started once everything above is initialised
 };
 
 }  // namespace ledger::store
