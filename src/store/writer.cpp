@@ -3,7 +3,6 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
-#include <set>
 #include <thread>
 
 #include "store/heads.h"
@@ -40,10 +39,11 @@ struct Writer::EventSummary {
   std::string payload;
 };
 
-// Heads, idempotency records and event ids as they will be once the batch is written.
+// Idempotency records, event ids and the end of the log as they will be once the batch is
+// written. Stream heads are updated in place in head_cache_: if the batch's write fails, the
+// writer refuses every later append, so no decision is ever taken on a head that was not
+// written.
 struct Writer::BatchView {
-  std::unordered_map<std::string, StreamHead> heads;  // every head the batch has looked at
-  std::set<std::string> dirty;                        // heads the batch changed
   std::unordered_map<std::string, IdempotencyEntry> keys;
   std::unordered_map<std::string, EventSummary> event_ids;  // key: keys::EventId
   GlobalHead tail;
@@ -138,7 +138,9 @@ Result<AppendResult> Writer::Submit(AppendRequest request) {
 // The leader is at the front of the queue. It writes one batch (its own request and whatever
 // queued behind it), then passes leadership to the first request that queued meanwhile.
 void Writer::Lead() {
-  std::vector<Pending*> batch;
+  std::vector<Pending*>& batch = batch_;
+  batch.clear();
+  Status broken;
   {
     std::lock_guard queue_lock(queue_mu_);
     std::size_t bytes = 0;
@@ -148,10 +150,6 @@ void Writer::Lead() {
       batch.push_back(queue_.front());
       queue_.pop_front();
     }
-  }
-  Status broken;
-  {
-    std::lock_guard queue_lock(queue_mu_);
     if (!broken_.ok()) broken = BrokenStatus();
   }
   if (broken.ok()) {
@@ -213,10 +211,13 @@ std::uint64_t Writer::WaitForPosition(std::uint64_t after_position,
 }
 
 void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
+  // Bounded memory: forgetting cached heads only costs a RocksDB read per stream later.
+  if (head_cache_.size() > options_.head_cache_entries) head_cache_.clear();
   BatchView view;
   view.tail = tail_;
   view.last_stamp_us = last_stamp_us_;
-  rocksdb::WriteBatch wb;
+  rocksdb::WriteBatch& wb = write_batch_;
+  wb.Clear();  // keeps its buffer from the previous batch
   std::vector<Result<AppendResult>> results;
   results.reserve(batch.size());
   for (Pending* p : batch) results.push_back(Apply(*p, view, wb));
@@ -234,6 +235,7 @@ void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
       std::lock_guard lock(queue_mu_);
       broken_ = written;
     }
+    head_cache_.clear();  // it holds heads of the batch that was not written
     for (Pending* p : batch) Complete(*p, written);
     return;
   }
@@ -241,8 +243,6 @@ void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
   // The batch is durable: publish it.
   tail_ = view.tail;
   last_stamp_us_ = view.last_stamp_us;
-  if (head_cache_.size() + view.dirty.size() > options_.head_cache_entries) head_cache_.clear();
-  for (const std::string& stream : view.dirty) head_cache_[stream] = view.heads.at(stream);
   {
     std::lock_guard lock(committed_mu_);
     committed_ = view.tail;
@@ -251,14 +251,11 @@ void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) Complete(*batch[i], std::move(results[i]));
 }
 
-Result<StreamHead*> Writer::LoadHead(BatchView& view, const std::string& stream) {
-  if (auto it = view.heads.find(stream); it != view.heads.end()) return &it->second;
-  if (auto it = head_cache_.find(stream); it != head_cache_.end()) {
-    return &view.heads.emplace(stream, it->second).first->second;
-  }
+Result<StreamHead*> Writer::LoadHead(const std::string& stream) {
+  if (auto it = head_cache_.find(stream); it != head_cache_.end()) return &it->second;
   LEDGER_ASSIGN_OR_RETURN(std::optional<StreamHead> stored, ReadHead(rocks_, stream, nullptr));
   // A stream without events has version 0.
-  return &view.heads.emplace(stream, stored.value_or(StreamHead{})).first->second;
+  return &head_cache_.emplace(stream, stored.value_or(StreamHead{})).first->second;
 }
 
 Result<std::optional<Writer::EventSummary>> Writer::FindEventById(const Uuid& id,
@@ -347,8 +344,8 @@ Result<std::optional<AppendResult>> Writer::FindRetry(const Pending& p, BatchVie
 Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBatch& wb) {
   const AppendRequest& r = p.request;
 
-  // 1. Checks. Nothing in `view` or `wb` changes until all of them pass (LoadHead only caches
-  //    committed heads in the view).
+  // 1. Checks. Nothing in `view`, `wb` or the cached heads changes until all of them pass
+  //    (LoadHead only adds committed heads to the cache).
   LEDGER_ASSIGN_OR_RETURN(std::optional<AppendResult> retry, FindRetry(p, view));
   if (retry) return std::move(*retry);
 
@@ -356,7 +353,7 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
   heads.reserve(r.streams.size());
   std::int64_t latest_in_streams = 0;
   for (const StreamAppend& s : r.streams) {
-    LEDGER_ASSIGN_OR_RETURN(StreamHead * head, LoadHead(view, s.stream));
+    LEDGER_ASSIGN_OR_RETURN(StreamHead * head, LoadHead(s.stream));
     if (!s.expected.Matches(head->version)) {
       return Status::WrongExpectedVersion("stream '" + s.stream + "' is at version " +
                                               std::to_string(head->version) + ", expected " +
@@ -427,7 +424,6 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
                AsSlice(EncodeStreamStatus(*s.status_change)));
     }
     range.last_version = head.version;
-    view.dirty.insert(s.stream);
     result.streams.push_back(std::move(range));
   }
   result.last_position = view.tail.position;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>
+#include <rocksdb/write_batch.h>
 
 #include <atomic>
 #include <chrono>
@@ -70,7 +71,8 @@ class Writer {
   // Checks `p` against the batch view; on success appends its writes to `wb` and returns the
   // result. Returns an error or a duplicate result without touching `wb` or the view otherwise.
   Result<AppendResult> Apply(Pending& p, BatchView& view, rocksdb::WriteBatch& wb);
-  Result<StreamHead*> LoadHead(BatchView& view, const std::string& stream);
+  // The stream's head from the cache, else read from RocksDB into the cache.
+  Result<StreamHead*> LoadHead(const std::string& stream);
   Result<std::optional<AppendResult>> FindRetry(const Pending& p, BatchView& view);
   Result<std::optional<EventSummary>> FindEventById(const Uuid& id, const BatchView& view);
   void Complete(Pending& p, Result<AppendResult> result);
@@ -95,9 +97,11 @@ class Writer {
   // Leader state: touched only by the current leader.
   GlobalHead tail_;  // == committed_ between batches
   std::int64_t last_stamp_us_ = 0;
-  std::unordered_map<std::string, StreamHead> head_cache_;
+  std::unordered_map<std::string, StreamHead> head_cache_;  // see BatchView in writer.cpp
   ChainHasher hasher_;
   UuidV7Generator ids_;
+  std::vector<Pending*> batch_;      // reused by every batch
+  rocksdb::WriteBatch write_batch_;  // reused by every batch
   flatbuffers::FlatBufferBuilder builder_{1024};
 };
 

@@ -2,12 +2,11 @@
 
 #include <fmt/core.h>
 #include <rocksdb/cache.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
 
 #include <optional>
 
 #include "store/event_store.h"
+#include "store/rocksdb_options.h"
 
 namespace ledger::bench {
 
@@ -20,37 +19,6 @@ namespace {
 
 using store::ColumnFamily;
 
-// As Rocks::Open in src/store/rocks.cpp.
-rocksdb::DBOptions StoreLikeDbOptions(bool create) {
-  rocksdb::DBOptions o;
-  o.create_if_missing = create;
-  o.create_missing_column_families = create;
-  o.paranoid_checks = true;
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  o.max_background_jobs = 2;
-  o.bytes_per_sync = 1 << 20;
-  o.keep_log_file_num = 5;
-  return o;
-}
-
-// As FamilyOptions in src/store/rocks.cpp.
-rocksdb::ColumnFamilyOptions StoreLikeFamilyOptions(ColumnFamily family,
-                                                    const std::shared_ptr<rocksdb::Cache>& cache) {
-  rocksdb::ColumnFamilyOptions o;
-  rocksdb::BlockBasedTableOptions t;
-  t.block_cache = cache;
-  t.format_version = 5;
-  if (family != ColumnFamily::kEvents) {
-    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    t.whole_key_filtering = true;
-  }
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  o.level_compaction_dynamic_level_bytes = true;
-  o.compression = rocksdb::kLZ4Compression;
-  o.bottommost_compression = rocksdb::kZSTD;
-  return o;
-}
-
 std::optional<ColumnFamily> StoreFamilyNamed(std::string_view name) {
   for (std::size_t i = 0; i < store::kColumnFamilyCount; ++i) {
     auto family = static_cast<ColumnFamily>(i);
@@ -62,7 +30,9 @@ std::optional<ColumnFamily> StoreFamilyNamed(std::string_view name) {
 }  // namespace
 
 Result<std::unique_ptr<RawDb>> RawDb::Open(const std::string& dir, Mode mode) {
-  rocksdb::DBOptions db_options = StoreLikeDbOptions(mode == Mode::kCreate);
+  store::StoreOptions store_options;
+  store_options.create_if_missing = mode == Mode::kCreate;
+  rocksdb::DBOptions db_options = store::StoreDbOptions(store_options);
 
   std::vector<std::string> names;
   if (mode == Mode::kCreate) {
@@ -76,12 +46,12 @@ Result<std::unique_ptr<RawDb>> RawDb::Open(const std::string& dir, Mode mode) {
   }
 
   // The same block cache size as the store's.
-  auto cache = rocksdb::NewLRUCache(store::StoreOptions().block_cache_bytes);
+  auto cache = rocksdb::NewLRUCache(store_options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     std::optional<ColumnFamily> family = StoreFamilyNamed(name);
-    descriptors.emplace_back(
-        name, family ? StoreLikeFamilyOptions(*family, cache) : rocksdb::ColumnFamilyOptions());
+    descriptors.emplace_back(name, family ? store::StoreColumnFamilyOptions(*family, cache)
+                                          : rocksdb::ColumnFamilyOptions());
   }
 
   std::unique_ptr<RawDb> raw(new RawDb);
