@@ -34,6 +34,13 @@ std::string_view StatusCodeName(StatusCode code) {
   return "Unknown";
 }
 
+Status Status::WithContext(std::string_view context) const {
+  if (ok()) return *this;
+  Status s = *this;
+  s.message_ = std::string(context) + ": " + message_;
+  return s;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(StatusCodeName(code_));

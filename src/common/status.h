@@ -104,6 +104,10 @@ class [[nodiscard]] Status {
   // "OK" or "<CodeName>: <message>".
   std::string ToString() const;
 
+  // The same status with "`context`: " before its message, to say what was being done when it
+  // failed. OK stays OK.
+  Status WithContext(std::string_view context) const;
+
   // Drops the status on purpose. Use sparingly and say why next to the call.
   void IgnoreError() const {}
 

@@ -35,6 +35,14 @@ TEST_CASE("Status carries code, message and the actual version", "[common]") {
   CHECK(v.actual_version() == 7u);
 }
 
+TEST_CASE("WithContext prefixes the message and keeps code and version", "[common]") {
+  Status s = Status::WrongExpectedVersion("stale", 3).WithContext("appending to c1");
+  CHECK(s.code() == StatusCode::kWrongExpectedVersion);
+  CHECK(s.message() == "appending to c1: stale");
+  CHECK(s.actual_version() == 3u);
+  CHECK(Status::Ok().WithContext("anything").ok());
+}
+
 TEST_CASE("Result holds a value or a failure and the macros propagate failures", "[common]") {
   Result<int> ok = Half(8);
   REQUIRE(ok.ok());

@@ -43,6 +43,22 @@ void TamperWith(StoreFixture& f, std::uint64_t position, Edit edit) {
   f.Reopen();
 }
 
+// Rebuilds a stored record with `edit` applied to its fields, keeping its hashes, as a forger
+// without the chain would. With `rehash` the forger also recomputes the event's own hash (but
+// cannot fix the next event's prev_hash or the global chain without rewriting everything).
+template <class Edit>
+void Forge(std::string& record, Edit edit, bool rehash) {
+  auto original = EventView::Decode(record);
+  REQUIRE(original.ok());
+  EnvelopeFields fields = FieldsOf(*original);
+  edit(fields);
+  Hash256 hash = original->hash();
+  if (rehash) hash = ChainHasher().EventHash(original->prev_hash(), fields);
+  flatbuffers::FlatBufferBuilder b;
+  record = std::string(
+      BuildEventRecord(b, fields, original->prev_hash(), hash, original->global_hash()));
+}
+
 void FlipByteOf(std::string& record, std::string_view marker) {
   std::size_t at = record.find(marker);
   REQUIRE(at != std::string::npos);
@@ -100,15 +116,9 @@ TEST_CASE("flipping one payload byte is named by verify", "[store][verify][tampe
 TEST_CASE("altering an envelope field is named by verify", "[store][verify][tamper]") {
   StoreFixture f;
   WriteSample(f.store());
-  // Rebuild position 3 with another actor but the original hashes, as a forger would.
   TamperWith(f, 3, [](std::string& r) {
-    auto original = EventView::Decode(r);
-    REQUIRE(original.ok());
-    EnvelopeFields fields = FieldsOf(*original);
-    fields.actor = "someone-else";
-    flatbuffers::FlatBufferBuilder b;
-    r = std::string(BuildEventRecord(b, fields, original->prev_hash(), original->hash(),
-                                     original->global_hash()));
+    Forge(
+        r, [](EnvelopeFields& fields) { fields.actor = "someone-else"; }, /*rehash=*/false);
   });
   auto report = f.store().Verify("s");
   REQUIRE(report.ok());
@@ -121,15 +131,8 @@ TEST_CASE("a forger who recomputes one event's hash breaks the next link",
   StoreFixture f;
   WriteSample(f.store());
   TamperWith(f, 3, [](std::string& r) {
-    auto original = EventView::Decode(r);
-    REQUIRE(original.ok());
-    EnvelopeFields fields = FieldsOf(*original);
-    fields.payload = "s-two-forged";
-    ChainHasher hasher;
-    Hash256 forged = hasher.EventHash(original->prev_hash(), fields);
-    flatbuffers::FlatBufferBuilder b;
-    r = std::string(
-        BuildEventRecord(b, fields, original->prev_hash(), forged, original->global_hash()));
+    Forge(
+        r, [](EnvelopeFields& fields) { fields.payload = "s-two-forged"; }, /*rehash=*/true);
   });
   auto report = f.store().Verify("s");
   REQUIRE(report.ok());

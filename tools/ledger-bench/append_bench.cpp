@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "common/bytes.h"
-#include "errors.h"
 #include "payloads.h"
 #include "raw_db.h"
 #include "stats.h"
@@ -135,14 +134,14 @@ Status MeasurePair(const AppendOptions& options, const WorkArea& area, Durabilit
     std::string what = fmt::format("append {} {} appenders round {}/{}", Name(durability),
                                    appenders, round, options.rounds);
     Result<OursRun> run = AppendOurs(area, durability, appenders, options.seconds, payloads);
-    if (!run.ok()) return WithContext(run.status(), what + " (ours)");
+    if (!run.ok()) return run.status().WithContext(what + " (ours)");
     record_sizes.push_back(run->record_bytes);
 
     std::vector<std::string> values = MakeRandomValues(kValuePoolSize, run->record_bytes);
     Result<double> put = RawPuts(area, durability, appenders, options.seconds, values);
-    if (!put.ok()) return WithContext(put.status(), what + " (raw puts)");
+    if (!put.ok()) return put.status().WithContext(what + " (raw puts)");
     Result<double> batch = RawBatches(area, durability, appenders, options.seconds, values);
-    if (!batch.ok()) return WithContext(batch.status(), what + " (raw batches)");
+    if (!batch.ok()) return batch.status().WithContext(what + " (raw batches)");
 
     ours.push_back(run->events_per_second);
     puts.push_back(*put);

@@ -8,7 +8,6 @@
 #include <thread>
 #include <vector>
 
-#include "errors.h"
 #include "payloads.h"
 #include "raw_db.h"
 #include "stats.h"
@@ -120,7 +119,7 @@ Result<Report> RunScanBench(const ScanOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(TempDir dir, area.NewDir("scan-"));
 
   Clock::time_point begin = Clock::now();
-  LEDGER_RETURN_IF_ERROR(WithContext(Populate(dir.str(), options), "scan: populating"));
+  LEDGER_RETURN_IF_ERROR(Populate(dir.str(), options).WithContext("scan: populating"));
   fmt::print(stderr, "scan: populated {} events in {:.1f} s\n", options.events,
              SecondsSince(begin));
   // Flushed and fully compacted, the files no longer change: every round reads the same ones,
@@ -128,26 +127,25 @@ Result<Report> RunScanBench(const ScanOptions& options) {
   {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<RawDb> raw,
                             RawDb::Open(dir.str(), RawDb::Mode::kReadWrite));
-    LEDGER_RETURN_IF_ERROR(WithContext(raw->CompactAll(), "scan: compacting"));
+    LEDGER_RETURN_IF_ERROR(raw->CompactAll().WithContext("scan: compacting"));
   }
 
   // One unmeasured pass each, so both find the files in the OS page cache.
-  LEDGER_RETURN_IF_ERROR(
-      WithContext(ScanOurs(dir.str(), options).status(), "scan: warming (ours)"));
-  LEDGER_RETURN_IF_ERROR(WithContext(ScanRaw(dir.str(), options).status(), "scan: warming (raw)"));
+  LEDGER_RETURN_IF_ERROR(ScanOurs(dir.str(), options).status().WithContext("scan: warming (ours)"));
+  LEDGER_RETURN_IF_ERROR(ScanRaw(dir.str(), options).status().WithContext("scan: warming (raw)"));
 
   std::vector<double> ours, raw;
   for (std::size_t round = 1; round <= options.rounds; ++round) {
     std::string what = fmt::format("scan round {}/{}", round, options.rounds);
     auto measure_ours = [&]() -> Status {
       Result<double> r = ScanOurs(dir.str(), options);
-      if (!r.ok()) return WithContext(r.status(), what + " (ours)");
+      if (!r.ok()) return r.status().WithContext(what + " (ours)");
       ours.push_back(*r);
       return Status::Ok();
     };
     auto measure_raw = [&]() -> Status {
       Result<double> r = ScanRaw(dir.str(), options);
-      if (!r.ok()) return WithContext(r.status(), what + " (raw)");
+      if (!r.ok()) return r.status().WithContext(what + " (raw)");
       raw.push_back(*r);
       return Status::Ok();
     };
