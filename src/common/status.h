@@ -100,6 +100,15 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   // Set only for kWrongExpectedVersion.
   std::optional<std::uint64_t> actual_version() const { return actual_version_; }
+  // The input field at fault, as a JSON Pointer (e.g. "/phones/0/number"); empty when the
+  // error is not about one field.
+  const std::string& field() const { return field_; }
+  // The same status naming `json_pointer` as the field at fault.
+  Status WithField(std::string json_pointer) const {
+    Status s = *this;
+    s.field_ = std::move(json_pointer);
+    return s;
+  }
 
   // "OK" or "<CodeName>: <message>".
   std::string ToString() const;
@@ -119,6 +128,7 @@ class [[nodiscard]] Status {
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::optional<std::uint64_t> actual_version_;
+  std::string field_;
 };
 
 }  // namespace ledger

@@ -1,6 +1,7 @@
 #include "store/event_store.h"
 
 #include <rocksdb/iterator.h>
+#include <rocksdb/write_batch.h>
 
 #include <limits>
 
@@ -31,6 +32,14 @@ std::string_view ColumnFamilyName(ColumnFamily cf) {
       return "profiles";
     case ColumnFamily::kIndex:
       return "index";
+    case ColumnFamily::kKeys:
+      return "keys";
+    case ColumnFamily::kSnapshots:
+      return "snapshots";
+    case ColumnFamily::kSuppression:
+      return "suppression";
+    case ColumnFamily::kAccessLog:
+      return "access_log";
   }
   return "unknown";
 }
@@ -357,6 +366,63 @@ Status EventStore::ScanRows(ColumnFamily cf, std::string_view prefix, std::strin
 
 Status EventStore::SyncWal() {
   return FromRocks(impl_->rocks->db()->SyncWAL(), "syncing the WAL");
+}
+
+Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
+  const Rocks& rocks = *impl_->rocks;
+  rocksdb::WriteBatch wb;
+  for (const RowWrite& w : rows) {
+    if (!IsCallerOwned(w.cf)) return Status::InvalidArgument("not a caller-owned column family");
+    if (w.key.empty()) return Status::InvalidArgument("row key must not be empty");
+    rocksdb::Status s = w.value ? wb.Put(rocks.cf(w.cf), AsSlice(w.key), AsSlice(*w.value))
+                                : wb.Delete(rocks.cf(w.cf), AsSlice(w.key));
+    LEDGER_RETURN_IF_ERROR(FromRocks(s, "building a row batch"));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->options.durability == Durability::kSync;
+  return FromRocks(rocks.db()->Write(wo, &wb), "writing rows");
+}
+
+Status EventStore::ClearRows(ColumnFamily cf) {
+  if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
+  const Rocks& rocks = *impl_->rocks;
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(cf)));
+  rocksdb::WriteBatch wb;
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->options.durability == Durability::kSync;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    LEDGER_RETURN_IF_ERROR(FromRocks(wb.Delete(rocks.cf(cf), it->key()), "clearing rows"));
+    if (wb.Count() >= 10'000) {  // bounded memory on large families
+      LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Write(wo, &wb), "clearing rows"));
+      wb.Clear();
+    }
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "scanning rows to clear"));
+  return FromRocks(rocks.db()->Write(wo, &wb), "clearing rows");
+}
+
+Status EventStore::PurgeDeleted(const std::vector<ColumnFamily>& families) {
+  const Rocks& rocks = *impl_->rocks;
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (std::size_t i = 0; i < kColumnFamilyCount; ++i) {
+    all.push_back(rocks.cf(static_cast<ColumnFamily>(i)));
+  }
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  // Flushing every family makes every write-ahead log written so far obsolete; RocksDB deletes
+  // obsolete logs at once (no WAL archive is configured).
+  LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Flush(flush, all), "flushing memtables"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.exclusive_manual_compaction = false;
+  for (ColumnFamily family : families) {
+    LEDGER_RETURN_IF_ERROR(
+        FromRocks(rocks.db()->CompactRange(compact, rocks.cf(family), nullptr, nullptr),
+                  "compacting " + std::string(ColumnFamilyName(family))));
+  }
+  return FromRocks(rocks.db()->SyncWAL(), "syncing the WAL");
 }
 
 }  // namespace ledger::store

@@ -111,6 +111,12 @@ class EventStore {
   // ---- Caller-owned rows (see IsCallerOwned) ------------------------------------------------
 
   Result<std::optional<std::string>> GetRow(ColumnFamily cf, std::string_view key) const;
+  // Writes rows outside any append, atomically, with the store's durability (access logs,
+  // rebuilds). Unlike Append it does not go through group commit: callers needing order with
+  // appends must not use it. Errors: kInvalidArgument (not caller-owned, empty key), kIOError.
+  Status PutRows(const std::vector<RowWrite>& rows);
+  // Deletes every row of a caller-owned family (a rebuild starts with this).
+  Status ClearRows(ColumnFamily cf);
   // Visits rows whose key starts with `prefix`, in key order, from `start_after` (exclusive,
   // empty = from the beginning of the prefix).
   Status ScanRows(ColumnFamily cf, std::string_view prefix, std::string_view start_after,
@@ -130,6 +136,13 @@ class EventStore {
 
   // Forces everything written so far to stable storage (useful with kAsync).
   Status SyncWal();
+
+  // Makes deleted and overwritten values of `families` physically gone from the database's
+  // files: flushes every memtable (so the write-ahead logs that held them become obsolete and
+  // are deleted) and compacts each family completely, dropping the old versions. Erasure calls
+  // this after deleting a customer's key and projection. Slow on large databases: it rewrites
+  // the named families.
+  Status PurgeDeleted(const std::vector<ColumnFamily>& families);
 
   const std::string& directory() const;
 

@@ -59,16 +59,23 @@ enum class ColumnFamily : std::uint8_t {
   kStreams = 1,       // store-owned: stream + version -> global position
   kStreamStatus = 2,  // store-owned: stream -> status, written when it changes
   kIdempotency = 3,   // store-owned: idempotency key / event id -> IdempotencyRecord
-  kMeta = 4,          // store-owned: format version, global head
-  kProfiles = 5,      // caller-owned: written through AppendRequest::rows
-  kIndex = 6,         // caller-owned: written through AppendRequest::rows
+  kMeta = 4,          // store-owned: format version
+  // Caller-owned families, written through AppendRequest::rows or PutRows; the projection and
+  // the service decide what they hold (docs/storage-format.md).
+  kProfiles = 5,
+  kIndex = 6,
+  kKeys = 7,
+  kSnapshots = 8,
+  kSuppression = 9,
+  kAccessLog = 10,
 };
-inline constexpr std::size_t kColumnFamilyCount = 7;
+inline constexpr std::size_t kColumnFamilyCount = 11;
 
-// True for the column families callers may write with AppendRequest::rows and read with
-// EventStore::GetRow/ScanRows. The store's own families are never writable from outside.
+// True for the column families callers may write with AppendRequest::rows and PutRows and read
+// with GetRow/ScanRows. The store's own families are never writable from outside.
 constexpr bool IsCallerOwned(ColumnFamily cf) {
-  return cf == ColumnFamily::kProfiles || cf == ColumnFamily::kIndex;
+  return static_cast<std::uint8_t>(cf) >= static_cast<std::uint8_t>(ColumnFamily::kProfiles) &&
+         static_cast<std::size_t>(cf) < kColumnFamilyCount;
 }
 
 // DO NOT CHANGE values: stored on disk (schema/store.fbs StreamStatus).

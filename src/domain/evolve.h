@@ -1,0 +1,32 @@
+// Evolve: the one fold of customer events into CustomerState.
+//
+// Every reader of history uses this function: the inline projection written with each append,
+// time travel, the rebuild and the replay tool. It is pure (no I/O, no clock: times come from
+// the event's envelope) and total: any event that passed the FlatBuffers verifier folds, and an
+// event that refers to something the state does not have (an unknown phone id, say) changes
+// nothing rather than failing, because history cannot be refused after the fact.
+//
+// Thread safety: a pure function; call it from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "domain/state.h"
+#include "events_generated.h"
+
+namespace ledger::domain {
+
+// The parts of the store's envelope that the fold uses.
+struct EventMeta {
+  std::string_view stream;  // the customer id
+  std::uint64_t version = 0;
+  std::int64_t recorded_at_us = 0;
+  std::string_view actor;
+};
+
+// `state` after `payload`. Takes the state by value so a fold moves it through without copies:
+//   state = Evolve(std::move(state), payload, meta);
+CustomerState Evolve(CustomerState state, const fb::EventPayload& payload, const EventMeta& meta);
+
+}  // namespace ledger::domain

@@ -1,0 +1,167 @@
+#include "domain/profile_view.h"
+
+#include "common/clock.h"
+#include "domain/enum_names.h"
+
+namespace ledger::domain {
+namespace {
+
+using nlohmann::json;
+
+json NullIfEmpty(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
+
+json AddressJson(const Address& a) {
+  if (a.empty()) return nullptr;
+  return {{"line1", a.line1},
+          {"line2", a.line2},
+          {"city", a.city},
+          {"region", a.region},
+          {"postal_code", a.postal_code},
+          {"country", a.country}};
+}
+
+json StatusName(CustomerStatus s) {
+  switch (s) {
+    case CustomerStatus::kActive:
+      return "active";
+    case CustomerStatus::kMerged:
+      return "merged";
+    case CustomerStatus::kErased:
+      return "erased";
+  }
+  return "active";
+}
+
+}  // namespace
+
+json TimeJson(std::int64_t micros) {
+  return micros == 0 ? json(nullptr) : json(FormatRfc3339Micros(micros));
+}
+
+json ConsentJson(const ConsentRecord& r, std::int64_t now_us) {
+  const Consent& c = r.consent;
+  return {{"channel", EnumName(c.channel)},
+          {"contact_point", NullIfEmpty(c.contact_point)},
+          {"status", EnumName(c.status)},
+          {"in_force", ConsentInForce(c, now_us)},
+          {"purpose", EnumName(c.purpose)},
+          {"basis", EnumName(c.basis)},
+          {"expires_at", TimeJson(c.expires_at_us)},
+          {"jurisdiction", NullIfEmpty(c.jurisdiction)},
+          {"method", EnumName(c.method)},
+          {"disclosure_version", NullIfEmpty(c.disclosure_version)},
+          {"disclosure_sha256", NullIfEmpty(c.disclosure_sha256)},
+          {"evidence", NullIfEmpty(c.evidence)},
+          {"raw_text", NullIfEmpty(c.raw_text)},
+          {"received_at", TimeJson(c.received_at_us)},
+          {"recorded_by", r.recorded_by},
+          {"recorded_at", TimeJson(r.recorded_at_us)},
+          {"version", r.version}};
+}
+
+json ProfileJson(const CustomerState& s, const ViewOptions& o) {
+  json phones = json::array();
+  for (const Phone& p : s.phones) {
+    phones.push_back({{"id", p.id},
+                      {"kind", EnumName(p.kind)},
+                      {"number", p.number},
+                      {"sms_opt_in", p.sms_opt_in},
+                      {"sms_order", p.sms_opt_in ? json(SmsOrder(s, p)) : json(nullptr)}});
+  }
+  json emails = json::array();
+  for (const Email& m : s.emails) {
+    emails.push_back({{"id", m.id},
+                      {"address", m.address},
+                      {"bounced", EmailBounced(m, o.now_us, o.config)},
+                      {"bounce_count", m.bounce_count},
+                      {"invalid", EmailInvalid(m, o.config)},
+                      {"last_bounced_at", TimeJson(m.last_bounced_at_us)}});
+  }
+  json external_ids = json::array();
+  for (const ExternalId& x : s.external_ids) {
+    external_ids.push_back({{"system", x.system}, {"id", x.id}});
+  }
+  json notes = json::array();
+  for (const Note& n : s.notes) {
+    if (n.retracted) continue;  // retracted notes stay in history only
+    notes.push_back({{"id", n.id},
+                     {"text", n.text},
+                     {"author", n.author},
+                     {"created_at", TimeJson(n.created_at_us)},
+                     {"amendments", n.amendments},
+                     {"amended_at", TimeJson(n.amended_at_us)},
+                     {"amended_by", NullIfEmpty(n.amended_by)},
+                     {"pinned", n.pinned}});
+  }
+  json contacts = json::array();
+  std::size_t unused = 0;
+  for (const Contact& c : s.contacts) {
+    bool is_unused = ContactUnused(c, o.now_us, o.config);
+    unused += is_unused ? 1 : 0;
+    contacts.push_back({{"id", c.id},
+                        {"name", c.name},
+                        {"email", c.email},
+                        {"phone", NullIfEmpty(c.phone)},
+                        {"managed_by", EnumName(c.managed_by)},
+                        {"case_id", NullIfEmpty(c.case_id)},
+                        {"created_at", TimeJson(c.created_at_us)},
+                        {"last_communication_at", TimeJson(c.last_communication_at_us)},
+                        {"unused", is_unused}});
+  }
+  Insights insights = ComputeInsights(s);
+
+  json out = {
+      {"id", s.id},
+      {"version", s.version},
+      {"status", StatusName(s.status)},
+      {"merged_into", NullIfEmpty(s.merged_into)},
+      {"merged_from", s.merged_from},
+      {"kind", EnumName(s.kind)},
+      {"first_name", NullIfEmpty(s.first_name)},
+      {"last_name", NullIfEmpty(s.last_name)},
+      {"company_name", NullIfEmpty(s.company_name)},
+      {"contact_name", NullIfEmpty(s.contact_name)},
+      {"date_of_birth", NullIfEmpty(s.date_of_birth)},
+      {"language", NullIfEmpty(s.language)},
+      {"contact_time", EnumName(s.contact_time)},
+      {"address", AddressJson(s.address)},
+      {"additional_info", NullIfEmpty(s.additional_info)},
+      {"phones", std::move(phones)},
+      {"emails", std::move(emails)},
+      {"external_ids", std::move(external_ids)},
+      {"tags", s.tags},
+      {"preferences",
+       {{"do_not_call", s.do_not_call},
+        {"do_not_email", s.do_not_email},
+        {"do_not_mail", s.do_not_mail},
+        {"sms_opt_out", s.sms_opt_out},
+        {"casl_email_opt_out", s.casl_email_opt_out},
+        {"preferred_method", s.preferred_method == PreferredMethod::None
+                                 ? json(nullptr)
+                                 : json(EnumName(s.preferred_method))}}},
+      {"last_verified_at", TimeJson(s.last_verified_at_us)},
+      {"call_status", s.call_status_at_us == 0 ? json(nullptr) : json(EnumName(s.call_status))},
+      {"notes", std::move(notes)},
+      {"contacts", std::move(contacts)},
+      {"contacts_review",
+       {{"unused", unused}, {"flagged", unused >= o.config.unused_contacts_flag_threshold}}},
+      {"insights",
+       {{"customer_since", TimeJson(insights.customer_since_us)},
+        {"jobs_completed", insights.jobs_completed},
+        {"most_common_channel", insights.most_common_channel
+                                    ? json(EnumName(*insights.most_common_channel))
+                                    : json(nullptr)}}},
+      {"created_at", TimeJson(s.created_at_us)},
+      {"updated_at", TimeJson(s.updated_at_us)},
+  };
+  if (o.include_finance) {
+    json finance = json::object();
+    for (const FinanceField& f : s.finance) finance[f.name] = f.value;
+    out["finance"] = std::move(finance);
+  }
+  return out;
+}
+
+}  // namespace ledger::domain

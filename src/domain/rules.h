@@ -1,0 +1,62 @@
+// Business rules that read a CustomerState: the ones shared by decide, the profile view and the
+// service. Pure functions of their arguments (time comes in as `now_us`); thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/state.h"
+
+namespace ledger::domain {
+
+// Rule knobs that a deployment may set.
+struct DomainConfig {
+  // An email is `invalid` after this many bounces without re-verification (1-9).
+  std::uint32_t invalid_after_bounces = 3;
+  // An email is `bounced` while its last bounce is at most this old and not re-verified since.
+  std::int64_t bounce_window_us = 90LL * 24 * 3600 * 1'000'000;
+  // A contact is unused after this long without communication...
+  std::int64_t contact_unused_after_us = 183LL * 24 * 3600 * 1'000'000;  // ~6 months
+  // ...and a customer's contacts are flagged for review from this many unused contacts.
+  std::size_t unused_contacts_flag_threshold = 30;
+};
+
+std::string LowerAscii(std::string_view s);
+
+// --- Email bounce state -------------------------------------------------------------------
+bool EmailBounced(const Email& email, std::int64_t now_us, const DomainConfig& config);
+bool EmailInvalid(const Email& email, const DomainConfig& config);
+
+// --- SMS ------------------------------------------------------------------------------------
+// The lines to text, in order: opted-in lines by the order they were opted in.
+std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state);
+// 1-based position of `phone` in SmsLinesInOrder, 0 when it is not opted in.
+std::size_t SmsOrder(const CustomerState& state, const Phone& phone);
+
+// --- Consent --------------------------------------------------------------------------------
+const ConsentRecord* FindConsent(const CustomerState& state, Channel channel,
+                                 std::string_view contact_point);
+// True when `a` allows less than `b` (an opt-out is stricter than an opt-in).
+bool MoreRestrictive(const Consent& a, const Consent& b);
+// Implied consent lapses at its expiry; an express one does not.
+bool ConsentInForce(const Consent& consent, std::int64_t now_us);
+
+// --- Contacts -------------------------------------------------------------------------------
+// No communication for longer than config.contact_unused_after_us (counting from creation when
+// there was none).
+bool ContactUnused(const Contact& contact, std::int64_t now_us, const DomainConfig& config);
+std::vector<const Contact*> UnusedContacts(const CustomerState& state, std::int64_t now_us,
+                                           const DomainConfig& config);
+
+// --- Insights -------------------------------------------------------------------------------
+struct Insights {
+  std::int64_t customer_since_us = 0;
+  std::size_t jobs_completed = 0;
+  std::optional<CommunicationChannel> most_common_channel;  // ties: the lowest channel value
+};
+Insights ComputeInsights(const CustomerState& state);
+
+}  // namespace ledger::domain

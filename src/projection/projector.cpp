@@ -1,0 +1,120 @@
+#include "projection/projector.h"
+
+#include <algorithm>
+
+#include "common/bytes.h"
+#include "crypto/kdf.h"
+#include "projection/index_terms.h"
+#include "projection/profile_codec.h"
+
+namespace ledger::projection {
+namespace {
+
+constexpr char kSealed = 'E';
+constexpr char kSkeleton = 'S';
+
+std::string ProfileAad(std::string_view customer) {
+  return "profile:" + std::string(customer);
+}
+std::string SnapshotAad(std::string_view customer, std::uint64_t version) {
+  return "snapshot:" + std::string(customer) + ":" + std::to_string(version);
+}
+
+}  // namespace
+
+std::string SnapshotPrefix(std::string_view customer) {
+  std::string k;
+  k.push_back(static_cast<char>(customer.size()));
+  k.append(customer);
+  return k;
+}
+
+std::string SnapshotKey(std::string_view customer, std::uint64_t version) {
+  std::string k = SnapshotPrefix(customer);
+  PutU64BE(&k, version);
+  return k;
+}
+
+std::string_view TokenBytes(const Token& token) {
+  return {reinterpret_cast<const char*>(token.data()), token.size()};
+}
+
+std::string IndexRowKey(const Token& token, std::string_view customer) {
+  std::string k(TokenBytes(token));
+  k.append(customer);
+  return k;
+}
+
+Projector::Projector(const SecretKey& index_key, ProjectionOptions options)
+    : index_key_(index_key.Clone()), options_(options) {}
+
+Token Projector::TokenOf(std::string_view term) const {
+  Hash256 mac = HmacSha256(index_key_, term);
+  Token token{};
+  std::copy_n(mac.begin(), token.size(), token.begin());
+  return token;
+}
+
+std::string Projector::ProfileValue(const domain::CustomerState& state,
+                                    SharedAead& data_key) const {
+  std::string encoded = EncodeProfile(state);
+  std::string value;
+  if (state.status == domain::CustomerStatus::kErased) {
+    value.push_back(kSkeleton);  // the data key is gone; the skeleton holds no personal data
+    value += encoded;
+  } else {
+    value.push_back(kSealed);
+    value += data_key.Seal(ProfileAad(state.id), encoded);
+  }
+  return value;
+}
+
+void Projector::AddRows(const domain::CustomerState& before, const domain::CustomerState& after,
+                        SharedAead& data_key, std::vector<store::RowWrite>* rows) const {
+  rows->push_back({store::ColumnFamily::kProfiles, after.id, ProfileValue(after, data_key)});
+  // Only changed terms are hashed: most changes (notes, consent, calls) touch none.
+  std::vector<std::string> old_terms = IndexTerms(before);
+  std::vector<std::string> new_terms = IndexTerms(after);
+  std::vector<std::string> removed, added;
+  std::set_difference(old_terms.begin(), old_terms.end(), new_terms.begin(), new_terms.end(),
+                      std::back_inserter(removed));
+  std::set_difference(new_terms.begin(), new_terms.end(), old_terms.begin(), old_terms.end(),
+                      std::back_inserter(added));
+  for (const std::string& term : removed) {
+    rows->push_back(
+        {store::ColumnFamily::kIndex, IndexRowKey(TokenOf(term), after.id), std::nullopt});
+  }
+  for (const std::string& term : added) {
+    rows->push_back(
+        {store::ColumnFamily::kIndex, IndexRowKey(TokenOf(term), after.id), std::string()});
+  }
+}
+
+store::RowWrite Projector::SnapshotRow(const domain::CustomerState& state,
+                                       SharedAead& data_key) const {
+  return {store::ColumnFamily::kSnapshots, SnapshotKey(state.id, state.version),
+          data_key.Seal(SnapshotAad(state.id, state.version), EncodeProfile(state))};
+}
+
+Result<domain::CustomerState> Projector::ReadProfile(std::string_view customer,
+                                                     std::string_view value,
+                                                     SharedAead* data_key) const {
+  if (value.empty()) return Status::Corruption("empty profile row");
+  if (value[0] == kSkeleton) return DecodeProfile(value.substr(1));
+  if (value[0] != kSealed) return Status::Corruption("unknown profile row format");
+  if (data_key == nullptr) {
+    return Status::Corruption("the profile of " + std::string(customer) +
+                              " is sealed but its data key is gone");
+  }
+  LEDGER_ASSIGN_OR_RETURN(std::string plain, data_key->Open(ProfileAad(customer), value.substr(1)));
+  return DecodeProfile(plain);
+}
+
+Result<domain::CustomerState> Projector::ReadSnapshot(std::string_view customer,
+                                                      std::uint64_t version, std::string_view value,
+                                                      SharedAead& data_key) const {
+  LEDGER_ASSIGN_OR_RETURN(std::string plain, data_key.Open(SnapshotAad(customer, version), value));
+  return DecodeProfile(plain);
+}
+
+}  // namespace ledger::projection
