@@ -56,7 +56,7 @@ Token Projector::TokenOf(std::string_view term) const {
 }
 
 std::string Projector::ProfileValue(const domain::CustomerState& state,
-                                    SharedAead& data_key) const {
+                                    SharedAead* data_key) const {
   std::string encoded = EncodeProfile(state);
   std::string value;
   if (state.status == domain::CustomerStatus::kErased) {
@@ -64,13 +64,13 @@ std::string Projector::ProfileValue(const domain::CustomerState& state,
     value += encoded;
   } else {
     value.push_back(kSealed);
-    value += data_key.Seal(ProfileAad(state.id), encoded);
+    value += data_key->Seal(ProfileAad(state.id), encoded);
   }
   return value;
 }
 
 void Projector::AddRows(const domain::CustomerState& before, const domain::CustomerState& after,
-                        SharedAead& data_key, std::vector<store::RowWrite>* rows) const {
+                        SharedAead* data_key, std::vector<store::RowWrite>* rows) const {
   rows->push_back({store::ColumnFamily::kProfiles, after.id, ProfileValue(after, data_key)});
   // Only changed terms are hashed: most changes (notes, consent, calls) touch none.
   std::vector<std::string> old_terms = IndexTerms(before);

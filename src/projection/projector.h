@@ -50,18 +50,18 @@ class Projector {
 
   // Rows that make the stored projection describe `after` instead of `before` (a default state
   // when the customer had no projection yet): the profile row and the index rows whose terms
-  // changed. `data_key` seals the profile; it is ignored for an erased customer, whose profile is
-  // a plaintext skeleton.
+  // changed. `data_key` seals the profile; it may be null only for an erased customer, whose
+  // profile is a plaintext skeleton.
   void AddRows(const domain::CustomerState& before, const domain::CustomerState& after,
-               SharedAead& data_key, std::vector<store::RowWrite>* rows) const;
+               SharedAead* data_key, std::vector<store::RowWrite>* rows) const;
 
   bool IsSnapshotVersion(std::uint64_t version) const {
     return version > 0 && version % options_.snapshot_every == 0;
   }
   store::RowWrite SnapshotRow(const domain::CustomerState& state, SharedAead& data_key) const;
 
-  // The profile row's bytes, and back. `data_key` may be null only for a skeleton row.
-  std::string ProfileValue(const domain::CustomerState& state, SharedAead& data_key) const;
+  // The profile row's bytes, and back. `data_key` may be null only for a skeleton (erased).
+  std::string ProfileValue(const domain::CustomerState& state, SharedAead* data_key) const;
   Result<domain::CustomerState> ReadProfile(std::string_view customer, std::string_view value,
                                             SharedAead* data_key) const;
   Result<domain::CustomerState> ReadSnapshot(std::string_view customer, std::uint64_t version,

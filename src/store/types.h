@@ -136,6 +136,9 @@ struct StreamAppend {
   std::vector<NewEvent> events;  // at least one
   // Applied after the events; a status change always comes with the event that records why.
   std::optional<StreamStatusChange> status_change;
+  // Overrides EventMetadata::reason for this stream's events (the reason may be sealed with a
+  // per-stream key, so one append across streams needs one per stream).
+  std::optional<std::string> reason;
 };
 
 // A row in a caller-owned column family, written in the same atomic batch as the events.

@@ -70,6 +70,7 @@ Status ValidateAppendRequest(const AppendRequest& r, const StoreOptions& options
       }
     }
     if (s.events.empty()) return Invalid("append to '" + s.stream + "' has no events");
+    if (s.reason && s.reason->size() > 64 * 1024) return Invalid("reason is longer than 64 KiB");
     if (s.status_change) {
       const StreamStatusChange& c = *s.status_change;
       bool merged = c.status == StreamStatus::kMerged;
@@ -129,6 +130,7 @@ Hash256 RequestFingerprint(const AppendRequest& r) {
   for (const StreamAppend& s : r.streams) {
     field(s.stream);
     field(std::to_string(s.events.size()));
+    field(s.reason ? "r:" + *s.reason : std::string());
     field(s.status_change ? std::to_string(static_cast<int>(s.status_change->status)) + ":" +
                                 s.status_change->merged_into
                           : std::string());

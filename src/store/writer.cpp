@@ -392,7 +392,7 @@ Result<AppendResult> Writer::Apply(Pending& p, BatchView& view, rocksdb::WriteBa
       f.schema_version = e.schema_version;
       f.actor = r.metadata.actor;
       f.source = r.metadata.source;
-      f.reason = r.metadata.reason;
+      f.reason = s.reason ? *s.reason : r.metadata.reason;
       f.correlation_id = r.metadata.correlation_id;
       f.causation_id = r.metadata.causation_id;
       f.payload = e.payload;

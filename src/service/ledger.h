@@ -1,0 +1,170 @@
+// Ledger: the customer-ledger service, the one facade HTTP handlers and tools use.
+//
+// Start here for the service layer. Every change goes through Execute (or one of the wrappers
+// that build its command): load the customer's projection (one read), decide, seal the events
+// with the customer's data key, fold them into the new state, and append the events together
+// with the new projection rows (profile, search index, snapshots) in ONE atomic store append,
+// guarded by the version that was read. The projection therefore always equals the fold of the
+// stream; a concurrent change to the same customer is detected by the store and retried (or
+// refused with kWrongExpectedVersion when the caller pinned a version, i.e. sent If-Match).
+//
+// Reads of the current profile are one projection read and a decryption. Past states (a version
+// or an instant) are folded from the nearest snapshot.
+//
+// Personal data is sealed with a per-customer data key (Keyring); erasure destroys the key,
+// deletes the projection, keeps keyed-hash suppression entries for the customer's phones and
+// emails, and purges the old bytes from RocksDB's files. The audit skeleton (event envelopes and
+// hashes) stays and still verifies.
+//
+// Errors (Status codes): kNotFound (no such customer), kInvalidArgument (a field breaks a rule,
+// Status::field names it), kPermissionDenied, kFailedPrecondition (merged or erased customer),
+// kWrongExpectedVersion (If-Match is stale; actual_version() is the current one), kConflict
+// (idempotency key reused differently), kCorruption, kIOError, kUnavailable.
+//
+// Thread safety: all methods may be called concurrently, except that Rebuild must not run while
+// other calls change customers. The destructor must not run while calls are in progress.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/commands.h"
+#include "domain/state.h"
+#include "projection/projector.h"
+#include "store/event_store.h"
+#include "store/types.h"
+
+namespace ledger::service {
+
+struct LedgerOptions {
+  std::string data_dir;  // created if missing; holds rocksdb/ and, by default, master.key
+  std::string key_file;  // the master key; empty = data_dir/master.key (created 0600)
+  store::Durability durability = store::Durability::kSync;
+  domain::DomainConfig domain;
+  projection::ProjectionOptions projection;
+  std::string default_region = "US";  // phone numbers without a country code
+  Clock clock = SystemClock();
+  // Attempts when another writer changed the customer between our read and our append.
+  int max_attempts = 8;
+};
+
+struct Principal {
+  std::string actor;
+  std::set<domain::Role> roles;
+};
+
+// Who asks, and the request's envelope fields.
+struct RequestContext {
+  Principal principal;
+  std::string source = "api";
+  std::string reason;
+  std::string idempotency_key;                    // a retry returns the first outcome
+  std::optional<std::uint64_t> expected_version;  // If-Match
+  std::string correlation_id;
+};
+
+struct Outcome {
+  std::string customer_id;
+  domain::CustomerState state;      // after the change (for a retry: as the first request left it)
+  std::uint64_t first_version = 0;  // of the events appended; 0 when nothing changed
+  std::uint64_t last_version = 0;
+  std::vector<std::string> event_types;
+  bool duplicate = false;  // an idempotent retry: nothing was appended this time
+};
+
+struct HistoryEntry {
+  std::uint64_t version = 0;
+  std::uint64_t position = 0;
+  std::string type;
+  std::int64_t recorded_at_us = 0;
+  std::string actor;
+  std::string source;
+  std::optional<std::string> reason;  // nullopt when unreadable (erased customer)
+  nlohmann::json data;                // the event's fields; null when unreadable
+  nlohmann::json changes;             // [{field, from, to}] on the profile; [] when unreadable
+  std::string hash;                   // hex
+};
+
+struct SearchPage {
+  std::vector<domain::CustomerState> customers;
+  std::string next_cursor;  // empty at the end
+};
+
+struct AccessLogEntry {
+  std::int64_t at_us = 0;
+  std::string actor;
+  std::string customer_id;
+  std::string what;
+};
+
+class Ledger {
+ public:
+  static Result<std::unique_ptr<Ledger>> Open(LedgerOptions options);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // ---- Changes ---------------------------------------------------------------------------
+  Result<Outcome> Register(const RequestContext& ctx, domain::RegisterCustomer command);
+  Result<Outcome> Execute(const RequestContext& ctx, const std::string& customer_id,
+                          domain::Command command);
+  // RFC 7396 merge patch of the editable fields (API.md PATCH /v1/customers/{id}).
+  Result<Outcome> Patch(const RequestContext& ctx, const std::string& customer_id,
+                        const nlohmann::json& merge_patch);
+  // Duplicate into survivor, atomically on both streams. Returns the survivor's outcome.
+  Result<Outcome> Merge(const RequestContext& ctx, const std::string& survivor_id,
+                        const std::string& duplicate_id);
+  // An inbound opt-out SMS from `phone` (any format): opt-out on every customer holding it.
+  // `text`, when given, must be an opt-out message (STOP, ...). Returns the customers changed.
+  Result<std::vector<Outcome>> SmsStop(const RequestContext& ctx, const std::string& phone,
+                                       const std::string& text);
+  Result<std::vector<Outcome>> EmailBounce(const RequestContext& ctx, const std::string& email);
+  Result<Outcome> Erase(const RequestContext& ctx, const std::string& customer_id);
+
+  // ---- Reads -----------------------------------------------------------------------------
+  Result<domain::CustomerState> Profile(const std::string& customer_id);
+  Result<domain::CustomerState> ProfileAtVersion(const std::string& customer_id,
+                                                 std::uint64_t version);
+  Result<domain::CustomerState> ProfileAsOf(const std::string& customer_id, std::int64_t at_us);
+  Result<std::vector<HistoryEntry>> History(const std::string& customer_id,
+                                            std::uint64_t from_version, std::size_t limit);
+  // By name (prefix of each word), phone (any format), email, external id ("system:id") or
+  // ledger id; results in customer-id order, `cursor` = the last id of the previous page.
+  Result<SearchPage> Search(const std::string& query, std::size_t limit, const std::string& cursor);
+  // Everything held on the customer (data subject access request). Recorded in the access
+  // log (it includes the restricted finance section).
+  Result<nlohmann::json> Export(const Principal& who, const std::string& customer_id);
+  Result<store::VerifyReport> Verify(const std::string& customer_id);
+  store::GlobalHead Digest() const;
+
+  // Reading the restricted finance section is recorded (who, when, which customer); the
+  // profile's version does not change.
+  Status RecordFinanceAccess(const Principal& who, const std::string& customer_id,
+                             const std::string& what);
+  Result<std::vector<AccessLogEntry>> AccessLog(const std::string& customer_id);
+
+  // ---- Maintenance -----------------------------------------------------------------------
+  // Drops every projection row and refolds them from the log; the result is byte-identical to
+  // what the appends wrote. `progress` gets the number of events folded now and then.
+  Status Rebuild(const std::function<void(std::uint64_t)>& progress = nullptr);
+
+  const LedgerOptions& options() const;
+  // The underlying store, for tools and tests (verification, raw reads).
+  const store::EventStore& store() const;
+
+  struct Impl;
+
+ private:
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ledger::service

@@ -1,0 +1,86 @@
+// Ledger's private state and the helpers its .cpp files share (internal to src/service).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crypto/shared_aead.h"
+#include "domain/decide.h"
+#include "domain/phone.h"
+#include "projection/projector.h"
+#include "service/keyring.h"
+#include "service/ledger.h"
+#include "store/event_store.h"
+
+namespace ledger::service {
+
+// A customer's current projection and data key.
+struct Loaded {
+  domain::CustomerState state;
+  std::shared_ptr<SharedAead> key;  // null once erased
+};
+
+// Events decided for one customer, sealed and folded: ready to append.
+struct Applied {
+  domain::CustomerState after;
+  std::vector<store::NewEvent> events;
+  std::vector<store::RowWrite> rows;  // profile, index changes, snapshots
+  std::vector<std::string> types;
+};
+
+using CommandFactory = std::function<Result<domain::Command>(const domain::CustomerState&)>;
+
+struct Ledger::Impl {
+  LedgerOptions options;
+  std::unique_ptr<store::EventStore> store;
+  std::unique_ptr<Keyring> keyring;
+  std::unique_ptr<projection::Projector> projector;
+  std::unique_ptr<domain::PhoneNormalizer> phones;
+  std::atomic<std::uint64_t> access_sequence{0};
+
+  std::int64_t Now() const { return options.clock(); }
+
+  Result<Loaded> Load(const std::string& customer_id);
+  domain::DecideContext ContextFor(const RequestContext& ctx, std::int64_t now) const;
+  // Phones and emails of `command` that are on the suppression list.
+  Result<std::set<std::string>> Suppressed(const domain::Command& command) const;
+  // Seals `events` and folds them onto `before` at versions before.version + 1, ...
+  Applied Apply(const domain::CustomerState& before, const std::vector<domain::DomainEvent>& events,
+                SharedAead& key, std::int64_t now, std::string_view actor) const;
+  store::EventMetadata MetadataFor(const RequestContext& ctx) const;
+
+  // Load, decide (with the command the factory builds from the state), append; retried when
+  // another writer got in between, unless the caller pinned the version.
+  Result<Outcome> Run(const RequestContext& ctx, const std::string& customer_id,
+                      const CommandFactory& factory);
+  // The outcome of an idempotent retry: the state as the first request left it.
+  Result<Outcome> RetryOutcome(const std::string& customer_id, const store::AppendResult& first);
+
+  // The state at `version` (or, with `until_us`, the last event at or before that instant),
+  // folded from the nearest snapshot. kNotFound when there is no such state.
+  Result<domain::CustomerState> StateAt(const std::string& customer_id, SharedAead& key,
+                                        std::uint64_t version,
+                                        std::optional<std::int64_t> until_us);
+
+  // Customer ids whose index holds `term`.
+  Result<std::vector<std::string>> Lookup(const std::string& term) const;
+
+  // The projection layout is stored next to the projection; when it differs from this build's
+  // (or is missing on a ledger that has events), the projections are rebuilt, then recorded.
+  Status EnsureProjectionCurrent(Ledger& self);
+  std::string ProjectionVersion() const;
+};
+
+// Bump whenever what the fold computes or how projection rows are encoded changes: opening a
+// ledger written with another layout rebuilds every projection.
+inline constexpr int kProjectionLayout = 1;
+
+// "key" for one of several customers changed by one request (SMS STOP, email bounce): each
+// stream gets its own idempotency key.
+std::string PerCustomerKey(const std::string& key, const std::string& customer_id);
+
+}  // namespace ledger::service

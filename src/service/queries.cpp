@@ -1,0 +1,275 @@
+// Ledger reads: current and past profiles, history, search, export, verification.
+#include <algorithm>
+
+#include "common/bytes.h"
+#include "common/clock.h"
+#include "common/hex.h"
+#include "domain/event_json.h"
+#include "domain/evolve.h"
+#include "domain/json_diff.h"
+#include "domain/profile_view.h"
+#include "projection/index_terms.h"
+#include "service/event_codec.h"
+#include "service/ledger_impl.h"
+
+namespace ledger::service {
+
+using domain::CustomerState;
+
+Result<CustomerState> Ledger::Profile(const std::string& customer_id) {
+  LEDGER_ASSIGN_OR_RETURN(Loaded loaded, impl_->Load(customer_id));
+  return std::move(loaded.state);
+}
+
+Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& key,
+                                            std::uint64_t version,
+                                            std::optional<std::int64_t> until_us) {
+  // The newest snapshot at or before the target, then fold the events after it.
+  CustomerState state;
+  Status snapshot_error;
+  LEDGER_RETURN_IF_ERROR(
+      store->ScanRows(store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(id), "",
+                      [&](std::string_view row_key, std::string_view value) {
+                        std::uint64_t at = GetU64BE(row_key.substr(row_key.size() - 8));
+                        if (at > version) return false;
+                        Result<CustomerState> snap = projector->ReadSnapshot(id, at, value, key);
+                        if (!snap.ok()) {
+                          snapshot_error = snap.status();
+                          return false;
+                        }
+                        if (until_us && snap->updated_at_us > *until_us) return false;
+                        state = std::move(snap).value();
+                        return true;
+                      }));
+  LEDGER_RETURN_IF_ERROR(snapshot_error);
+  if (state.version == version && !until_us) return state;
+
+  store::StreamScan scan;
+  scan.from_version = state.version + 1;
+  scan.limit = version - state.version;
+  scan.until_us = until_us;
+  std::string buffer;
+  Status fold_error;
+  LEDGER_RETURN_IF_ERROR(store->ScanStream(id, scan, [&](const store::EventView& e) {
+    Result<const domain::fb::EventPayload*> payload = OpenPayload(e, key, &buffer);
+    if (!payload.ok()) {
+      fold_error = payload.status();
+      return false;
+    }
+    state = domain::Evolve(std::move(state), **payload, MetaOf(e));
+    return true;
+  }));
+  LEDGER_RETURN_IF_ERROR(fold_error);
+  if (!state.registered()) return Status::NotFound("customer " + id + " did not exist then");
+  return state;
+}
+
+Result<CustomerState> Ledger::ProfileAtVersion(const std::string& customer_id,
+                                               std::uint64_t version) {
+  LEDGER_ASSIGN_OR_RETURN(Loaded current, impl_->Load(customer_id));
+  if (version == 0 || version > current.state.version) {
+    return Status::NotFound("customer " + customer_id + " has no version " +
+                            std::to_string(version));
+  }
+  if (version == current.state.version) return std::move(current.state);
+  if (current.key == nullptr) {
+    return Status::FailedPrecondition("customer " + customer_id +
+                                      " was erased: past states are unreadable");
+  }
+  return impl_->StateAt(customer_id, *current.key, version, std::nullopt);
+}
+
+Result<CustomerState> Ledger::ProfileAsOf(const std::string& customer_id, std::int64_t at_us) {
+  LEDGER_ASSIGN_OR_RETURN(Loaded current, impl_->Load(customer_id));
+  if (at_us >= current.state.updated_at_us) return std::move(current.state);
+  if (current.key == nullptr) {
+    return Status::FailedPrecondition("customer " + customer_id +
+                                      " was erased: past states are unreadable");
+  }
+  return impl_->StateAt(customer_id, *current.key, current.state.version, at_us);
+}
+
+Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id,
+                                                  std::uint64_t from_version, std::size_t limit) {
+  Impl& d = *impl_;
+  LEDGER_ASSIGN_OR_RETURN(Loaded current, d.Load(customer_id));
+  from_version = std::max<std::uint64_t>(from_version, 1);
+  limit = std::clamp<std::size_t>(limit, 1, 1000);
+  CustomerState state;
+  if (current.key != nullptr && from_version > 1 && from_version <= current.state.version) {
+    LEDGER_ASSIGN_OR_RETURN(state,
+                            d.StateAt(customer_id, *current.key, from_version - 1, std::nullopt));
+  }
+  std::vector<HistoryEntry> entries;
+  std::string buffer;
+  Status error;
+  store::StreamScan scan;
+  scan.from_version = from_version;
+  scan.limit = limit;
+  LEDGER_RETURN_IF_ERROR(d.store->ScanStream(customer_id, scan, [&](const store::EventView& e) {
+    HistoryEntry h;
+    h.version = e.version();
+    h.position = e.position();
+    h.type = std::string(e.type());
+    h.recorded_at_us = e.recorded_at_us();
+    h.actor = std::string(e.actor());
+    h.source = std::string(e.source());
+    h.hash = ToHex(HashBytes(e.hash()));
+    h.data = nullptr;
+    h.changes = nlohmann::json::array();
+    if (current.key != nullptr) {
+      Result<const domain::fb::EventPayload*> payload = OpenPayload(e, *current.key, &buffer);
+      Result<std::string> reason = OpenReason(e, *current.key);
+      if (!payload.ok() || !reason.ok()) {
+        error = payload.ok() ? reason.status() : payload.status();
+        return false;
+      }
+      domain::ViewOptions view{e.recorded_at_us(), d.options.domain, /*include_finance=*/false};
+      nlohmann::json before = domain::ProfileJson(state, view);
+      state = domain::Evolve(std::move(state), **payload, MetaOf(e));
+      h.changes =
+          domain::FieldChangesToJson(domain::DiffJson(before, domain::ProfileJson(state, view)));
+      // The restricted finance section is readable with the finance role only, which history
+      // readers need not have.
+      h.data = (*payload)->event_type() == domain::fb::DomainEvent::FinanceInfoChanged
+                   ? nlohmann::json{{"restricted", true}}
+                   : domain::EventDataJson(**payload);
+      h.reason = *reason;
+    }
+    entries.push_back(std::move(h));
+    return true;
+  }));
+  LEDGER_RETURN_IF_ERROR(error);
+  return entries;
+}
+
+Result<SearchPage> Ledger::Search(const std::string& raw_query, std::size_t limit,
+                                  const std::string& cursor) {
+  Impl& d = *impl_;
+  std::string query = raw_query;
+  query.erase(0, query.find_first_not_of(" \t"));
+  query.erase(query.find_last_not_of(" \t") + 1);
+  if (query.empty() || query.size() > 256) {
+    return Status::InvalidArgument("a search needs 1-256 characters").WithField("/q");
+  }
+  limit = std::clamp<std::size_t>(limit, 1, 100);
+  std::set<std::string> ids;
+  auto add_all = [&](const std::vector<std::string>& found) {
+    ids.insert(found.begin(), found.end());
+  };
+
+  // A ledger id.
+  if (Result<std::optional<std::string>> row =
+          d.store->GetRow(store::ColumnFamily::kProfiles, query);
+      row.ok() && row->has_value()) {
+    ids.insert(query);
+  }
+  // A phone number, in any format.
+  std::size_t digits = static_cast<std::size_t>(
+      std::count_if(query.begin(), query.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  if (digits >= 7) {
+    if (Result<std::string> e164 = d.phones->ToE164(query); e164.ok()) {
+      LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> found,
+                              d.Lookup(projection::PhoneTerm(*e164)));
+      add_all(found);
+    }
+  }
+  if (query.find('@') != std::string::npos) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> found, d.Lookup(projection::EmailTerm(query)));
+    add_all(found);
+  }
+  if (std::size_t colon = query.find(':'); colon != std::string::npos && colon > 0) {
+    LEDGER_ASSIGN_OR_RETURN(
+        std::vector<std::string> found,
+        d.Lookup(projection::ExternalIdTerm(query.substr(0, colon), query.substr(colon + 1))));
+    add_all(found);
+  }
+  // Names: every word must match a name's prefix.
+  if (query.find('@') == std::string::npos) {
+    std::vector<std::string> tokens = projection::NameTokens(query);
+    std::optional<std::set<std::string>> matches;
+    for (std::string token : tokens) {
+      if (token.size() > projection::kMaxNamePrefix) token.resize(projection::kMaxNamePrefix);
+      LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> found,
+                              d.Lookup(projection::NameTerm(token)));
+      std::set<std::string> found_set(found.begin(), found.end());
+      if (!matches) {
+        matches = std::move(found_set);
+      } else {
+        std::set<std::string> both;
+        std::set_intersection(matches->begin(), matches->end(), found_set.begin(), found_set.end(),
+                              std::inserter(both, both.end()));
+        matches = std::move(both);
+      }
+    }
+    if (matches) ids.insert(matches->begin(), matches->end());
+  }
+
+  SearchPage page;
+  for (auto it = ids.upper_bound(cursor); it != ids.end(); ++it) {
+    if (page.customers.size() == limit) {
+      page.next_cursor = page.customers.back().id;
+      break;
+    }
+    Result<Loaded> loaded = d.Load(*it);
+    if (!loaded.ok()) {
+      if (loaded.status().code() == StatusCode::kNotFound) continue;
+      return loaded.status();
+    }
+    page.customers.push_back(std::move(loaded->state));
+  }
+  return page;
+}
+
+Result<store::VerifyReport> Ledger::Verify(const std::string& customer_id) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<store::StreamHead> head, impl_->store->Head(customer_id));
+  if (!head) return Status::NotFound("no customer " + customer_id);
+  return impl_->store->Verify(customer_id);
+}
+
+Result<nlohmann::json> Ledger::Export(const Principal& who, const std::string& customer_id) {
+  Impl& d = *impl_;
+  LEDGER_ASSIGN_OR_RETURN(Loaded current, d.Load(customer_id));
+  std::int64_t now = d.Now();
+  nlohmann::json consents = nlohmann::json::array();
+  for (const domain::ConsentRecord& r : current.state.consents) {
+    consents.push_back(domain::ConsentJson(r, now));
+  }
+  nlohmann::json history = nlohmann::json::array();
+  for (std::uint64_t from = 1; from <= current.state.version; from += 1000) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<HistoryEntry> page, History(customer_id, from, 1000));
+    for (const HistoryEntry& h : page) {
+      history.push_back({{"version", h.version},
+                         {"position", h.position},
+                         {"type", h.type},
+                         {"recorded_at", FormatRfc3339Micros(h.recorded_at_us)},
+                         {"actor", h.actor},
+                         {"source", h.source},
+                         {"reason", h.reason ? nlohmann::json(*h.reason) : nlohmann::json(nullptr)},
+                         {"data", h.data},
+                         {"changes", h.changes},
+                         {"hash", h.hash}});
+    }
+  }
+  LEDGER_RETURN_IF_ERROR(RecordFinanceAccess(who, customer_id, "export"));
+  LEDGER_ASSIGN_OR_RETURN(std::vector<AccessLogEntry> accesses, AccessLog(customer_id));
+  nlohmann::json access_log = nlohmann::json::array();
+  for (const AccessLogEntry& a : accesses) {
+    access_log.push_back(
+        {{"at", FormatRfc3339Micros(a.at_us)}, {"actor", a.actor}, {"what", a.what}});
+  }
+  LEDGER_ASSIGN_OR_RETURN(store::VerifyReport verify, d.store->Verify(customer_id));
+  domain::ViewOptions view{now, d.options.domain, /*include_finance=*/true};
+  return nlohmann::json{{"customer_id", customer_id},
+                        {"exported_at", FormatRfc3339Micros(now)},
+                        {"profile", domain::ProfileJson(current.state, view)},
+                        {"consents", std::move(consents)},
+                        {"history", std::move(history)},
+                        {"finance_access_log", std::move(access_log)},
+                        {"verification",
+                         {{"ok", verify.ok},
+                          {"events", verify.events_checked},
+                          {"head_hash", ToHex(HashBytes(verify.head_hash))}}}};
+}
+
+}  // namespace ledger::service
