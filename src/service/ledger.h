@@ -134,6 +134,9 @@ class Ledger {
   Result<domain::CustomerState> ProfileAtVersion(const std::string& customer_id,
                                                  std::uint64_t version);
   Result<domain::CustomerState> ProfileAsOf(const std::string& customer_id, std::int64_t at_us);
+  // The state at `version` folded from the first event, ignoring the projection and snapshots:
+  // what verification tools and tests compare the projection against.
+  Result<domain::CustomerState> FoldFromLog(const std::string& customer_id, std::uint64_t version);
   Result<std::vector<HistoryEntry>> History(const std::string& customer_id,
                                             std::uint64_t from_version, std::size_t limit);
   // By name (prefix of each word), phone (any format), email, external id ("system:id") or

@@ -63,8 +63,8 @@ struct Ledger::Impl {
   // The state at `version` (or, with `until_us`, the last event at or before that instant),
   // folded from the nearest snapshot. kNotFound when there is no such state.
   Result<domain::CustomerState> StateAt(const std::string& customer_id, SharedAead& key,
-                                        std::uint64_t version,
-                                        std::optional<std::int64_t> until_us);
+                                        std::uint64_t version, std::optional<std::int64_t> until_us,
+                                        bool use_snapshots = true);
 
   // Customer ids whose index holds `term`.
   Result<std::vector<std::string>> Lookup(const std::string& term) const;

@@ -23,24 +23,27 @@ Result<CustomerState> Ledger::Profile(const std::string& customer_id) {
 
 Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& key,
                                             std::uint64_t version,
-                                            std::optional<std::int64_t> until_us) {
+                                            std::optional<std::int64_t> until_us,
+                                            bool use_snapshots) {
   // The newest snapshot at or before the target, then fold the events after it.
   CustomerState state;
   Status snapshot_error;
-  LEDGER_RETURN_IF_ERROR(
-      store->ScanRows(store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(id), "",
-                      [&](std::string_view row_key, std::string_view value) {
-                        std::uint64_t at = GetU64BE(row_key.substr(row_key.size() - 8));
-                        if (at > version) return false;
-                        Result<CustomerState> snap = projector->ReadSnapshot(id, at, value, key);
-                        if (!snap.ok()) {
-                          snapshot_error = snap.status();
-                          return false;
-                        }
-                        if (until_us && snap->updated_at_us > *until_us) return false;
-                        state = std::move(snap).value();
-                        return true;
-                      }));
+  if (use_snapshots) {
+    LEDGER_RETURN_IF_ERROR(
+        store->ScanRows(store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(id), "",
+                        [&](std::string_view row_key, std::string_view value) {
+                          std::uint64_t at = GetU64BE(row_key.substr(row_key.size() - 8));
+                          if (at > version) return false;
+                          Result<CustomerState> snap = projector->ReadSnapshot(id, at, value, key);
+                          if (!snap.ok()) {
+                            snapshot_error = snap.status();
+                            return false;
+                          }
+                          if (until_us && snap->updated_at_us > *until_us) return false;
+                          state = std::move(snap).value();
+                          return true;
+                        }));
+  }
   LEDGER_RETURN_IF_ERROR(snapshot_error);
   if (state.version == version && !until_us) return state;
 
@@ -62,6 +65,15 @@ Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& k
   LEDGER_RETURN_IF_ERROR(fold_error);
   if (!state.registered()) return Status::NotFound("customer " + id + " did not exist then");
   return state;
+}
+
+Result<CustomerState> Ledger::FoldFromLog(const std::string& customer_id, std::uint64_t version) {
+  LEDGER_ASSIGN_OR_RETURN(Loaded current, impl_->Load(customer_id));
+  if (current.key == nullptr) {
+    return Status::FailedPrecondition("customer " + customer_id + " was erased");
+  }
+  return impl_->StateAt(customer_id, *current.key, version, std::nullopt,
+                        /*use_snapshots=*/false);
 }
 
 Result<CustomerState> Ledger::ProfileAtVersion(const std::string& customer_id,
