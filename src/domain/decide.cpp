@@ -381,8 +381,12 @@ Result<std::vector<DomainEvent>> DecideUpdate(const CustomerState& s, const Upda
       d.Emit(Make(std::move(e)));
     }
   }
+  // A value listed twice is added once: the second addition would change nothing.
+  std::vector<ExternalId> added_ids;
   for (const ExternalId& x : p.external_ids) {
-    if (std::find(s.external_ids.begin(), s.external_ids.end(), x) == s.external_ids.end()) {
+    if (std::find(s.external_ids.begin(), s.external_ids.end(), x) == s.external_ids.end() &&
+        std::find(added_ids.begin(), added_ids.end(), x) == added_ids.end()) {
+      added_ids.push_back(x);
       fb::ExternalIdAddedT e;
       e.external_id = ToFb(x);
       d.Emit(Make(std::move(e)));
@@ -391,8 +395,12 @@ Result<std::vector<DomainEvent>> DecideUpdate(const CustomerState& s, const Upda
   for (const std::string& tag : s.tags) {
     if (!Contains(p.tags, tag)) d.Emit(Make(fb::TagRemovedT{{}, tag}));
   }
+  std::vector<std::string> added_tags;
   for (const std::string& tag : p.tags) {
-    if (!Contains(s.tags, tag)) d.Emit(Make(fb::TagAddedT{{}, tag}));
+    if (!Contains(s.tags, tag) && !Contains(added_tags, tag)) {
+      added_tags.push_back(tag);
+      d.Emit(Make(fb::TagAddedT{{}, tag}));
+    }
   }
   return d.Take();
 }

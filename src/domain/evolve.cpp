@@ -166,6 +166,17 @@ void Register(CustomerState& s, const fb::CustomerRegistered& e, const EventMeta
 }
 
 void Absorb(CustomerState& s, const fb::CustomerAbsorbed& e, const EventMeta& meta) {
+  // What the survivor had decided before the merge: the duplicate's consent may add
+  // restrictions to it, never lift one (its opt-in on a channel or line the survivor opted out
+  // of, including a whole-customer opt-out, does not apply).
+  CustomerState before;
+  before.consents = s.consents;
+  before.do_not_call = s.do_not_call;
+  before.do_not_email = s.do_not_email;
+  before.do_not_mail = s.do_not_mail;
+  before.sms_opt_out = s.sms_opt_out;
+  before.casl_email_opt_out = s.casl_email_opt_out;
+
   AddUnique(s.merged_from, Str(e.duplicate_id()));
   ForEach(e.phones(), [&](const fb::PhoneEntry* p) { s.phones.push_back(ToPhone(p)); });
   ForEach(e.emails(), [&](const fb::EmailEntry* m) { s.emails.push_back(ToEmail(m)); });
@@ -174,18 +185,31 @@ void Absorb(CustomerState& s, const fb::CustomerAbsorbed& e, const EventMeta& me
   if (e.tags() != nullptr) {
     for (const flatbuffers::String* t : *e.tags()) AddUnique(s.tags, Str(t));
   }
-  // A merge never loosens consent: a duplicate's opt-out wins over the survivor's opt-in.
+  // A merge never loosens consent: a duplicate's opt-out wins over the survivor's opt-in, and
+  // its opt-in does not lift an opt-out the survivor had in effect for that contact point.
   ForEach(e.consents(), [&](const fb::Consent* c) {
     Consent absorbed = ToConsent(c);
     const ConsentRecord* current = FindConsent(s, absorbed.channel, absorbed.contact_point);
+    const ConsentRecord* decided =
+        GoverningConsent(before, absorbed.channel, absorbed.contact_point);
+    if (decided != nullptr && MoreRestrictive(decided->consent, absorbed)) return;
     if (current == nullptr || MoreRestrictive(absorbed, current->consent)) {
       RecordConsent(s, std::move(absorbed), meta);
     }
   });
-  s.do_not_call = s.do_not_call || e.do_not_call();
-  s.do_not_email = s.do_not_email || e.do_not_email();
-  s.do_not_mail = s.do_not_mail || e.do_not_mail();
-  s.casl_email_opt_out = s.casl_email_opt_out || e.casl_email_opt_out();
+  s.do_not_call = before.do_not_call || s.do_not_call || e.do_not_call();
+  s.do_not_email = before.do_not_email || s.do_not_email || e.do_not_email();
+  s.do_not_mail = before.do_not_mail || s.do_not_mail || e.do_not_mail();
+  s.casl_email_opt_out =
+      before.casl_email_opt_out || s.casl_email_opt_out || e.casl_email_opt_out();
+  s.sms_opt_out = before.sms_opt_out || s.sms_opt_out;
+  for (Phone& p : s.phones) {
+    const ConsentRecord* decided = GoverningConsent(before, Channel::Sms, p.number);
+    if (decided != nullptr && decided->consent.status == ConsentStatus::OptedOut) {
+      p.sms_opt_in = false;
+      p.sms_opt_in_seq = 0;
+    }
+  }
   if (e.sms_opted_out_numbers() != nullptr) {
     for (const flatbuffers::String* number : *e.sms_opted_out_numbers()) {
       for (Phone& p : s.phones) {

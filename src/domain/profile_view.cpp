@@ -64,11 +64,13 @@ json ConsentJson(const ConsentRecord& r, std::int64_t now_us) {
 json ProfileJson(const CustomerState& s, const ViewOptions& o) {
   json phones = json::array();
   for (const Phone& p : s.phones) {
+    // Opted in and the consent still in force (an implied one lapses at its expiry).
+    std::size_t sms_order = SmsOrder(s, p, o.now_us);
     phones.push_back({{"id", p.id},
                       {"kind", EnumName(p.kind)},
                       {"number", p.number},
-                      {"sms_opt_in", p.sms_opt_in},
-                      {"sms_order", p.sms_opt_in ? json(SmsOrder(s, p)) : json(nullptr)}});
+                      {"sms_opt_in", sms_order > 0},
+                      {"sms_order", sms_order > 0 ? json(sms_order) : json(nullptr)}});
   }
   json emails = json::array();
   for (const Email& m : s.emails) {

@@ -22,10 +22,27 @@ bool EmailInvalid(const Email& email, const DomainConfig& config) {
   return email.bounce_count >= config.invalid_after_bounces;
 }
 
-std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state) {
+namespace {
+
+// Whether the consent that opted `p` in is still in force: the latest decision covering the
+// line, or the other one if it is an opt-in too (the lapse of a later implied consent does not
+// end an earlier express one).
+bool SmsConsentInForce(const CustomerState& state, const Phone& p, std::int64_t now_us) {
+  const ConsentRecord* latest = GoverningConsent(state, Channel::Sms, p.number);
+  if (latest == nullptr) return true;
+  if (latest->consent.status != ConsentStatus::OptedIn) return false;
+  if (ConsentInForce(latest->consent, now_us)) return true;
+  const ConsentRecord* line = FindConsent(state, Channel::Sms, p.number);
+  const ConsentRecord* other = latest == line ? FindConsent(state, Channel::Sms, "") : line;
+  return other != nullptr && ConsentInForce(other->consent, now_us);
+}
+
+}  // namespace
+
+std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state, std::int64_t now_us) {
   std::vector<const Phone*> lines;
   for (const Phone& p : state.phones) {
-    if (p.sms_opt_in) lines.push_back(&p);
+    if (p.sms_opt_in && SmsConsentInForce(state, p, now_us)) lines.push_back(&p);
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Phone* a, const Phone* b) {
     return a->sms_opt_in_seq < b->sms_opt_in_seq;
@@ -33,8 +50,8 @@ std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state) {
   return lines;
 }
 
-std::size_t SmsOrder(const CustomerState& state, const Phone& phone) {
-  std::vector<const Phone*> lines = SmsLinesInOrder(state);
+std::size_t SmsOrder(const CustomerState& state, const Phone& phone, std::int64_t now_us) {
+  std::vector<const Phone*> lines = SmsLinesInOrder(state, now_us);
   auto it = std::find(lines.begin(), lines.end(), &phone);
   return it == lines.end() ? 0 : static_cast<std::size_t>(it - lines.begin()) + 1;
 }
@@ -45,6 +62,16 @@ const ConsentRecord* FindConsent(const CustomerState& state, Channel channel,
     if (r.consent.channel == channel && r.consent.contact_point == contact_point) return &r;
   }
   return nullptr;
+}
+
+const ConsentRecord* GoverningConsent(const CustomerState& state, Channel channel,
+                                      std::string_view contact_point) {
+  const ConsentRecord* point = FindConsent(state, channel, contact_point);
+  if (contact_point.empty()) return point;
+  const ConsentRecord* all = FindConsent(state, channel, "");
+  if (point == nullptr) return all;
+  if (all == nullptr) return point;
+  return all->version > point->version ? all : point;
 }
 
 bool MoreRestrictive(const Consent& a, const Consent& b) {

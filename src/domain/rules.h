@@ -31,14 +31,19 @@ bool EmailBounced(const Email& email, std::int64_t now_us, const DomainConfig& c
 bool EmailInvalid(const Email& email, const DomainConfig& config);
 
 // --- SMS ------------------------------------------------------------------------------------
-// The lines to text, in order: opted-in lines by the order they were opted in.
-std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state);
-// 1-based position of `phone` in SmsLinesInOrder, 0 when it is not opted in.
-std::size_t SmsOrder(const CustomerState& state, const Phone& phone);
+// The lines to text at `now_us`, in order: opted-in lines whose consent is in force (an implied
+// one lapses at its expiry), by the order they were opted in.
+std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state, std::int64_t now_us);
+// 1-based position of `phone` in SmsLinesInOrder, 0 when it is not to be texted.
+std::size_t SmsOrder(const CustomerState& state, const Phone& phone, std::int64_t now_us);
 
 // --- Consent --------------------------------------------------------------------------------
 const ConsentRecord* FindConsent(const CustomerState& state, Channel channel,
                                  std::string_view contact_point);
+// The decision in effect for `contact_point` on `channel`: the later of the one for the contact
+// point and the one for the whole customer (empty contact point); nullptr when there is neither.
+const ConsentRecord* GoverningConsent(const CustomerState& state, Channel channel,
+                                      std::string_view contact_point);
 // True when `a` allows less than `b` (an opt-out is stricter than an opt-in).
 bool MoreRestrictive(const Consent& a, const Consent& b);
 // Implied consent lapses at its expiry; an express one does not.
