@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ledger {
 
@@ -26,5 +28,10 @@ inline Clock SystemClock() {
 
 // RFC 3339 UTC with microseconds, e.g. "2026-11-23T08:58:57.123456Z".
 std::string FormatRfc3339Micros(std::int64_t micros_since_epoch);
+
+// Parses an RFC 3339 date-time ("2026-11-23T08:58:57Z", "2026-11-23T10:58:57.5+02:00"; 'T' or
+// 't', 'Z' or 'z'); fractions beyond microseconds are truncated. nullopt for anything else,
+// including impossible dates, a missing offset and years before 1970 or after 9999.
+std::optional<std::int64_t> ParseRfc3339Micros(std::string_view text);
 
 }  // namespace ledger

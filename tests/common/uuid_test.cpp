@@ -60,3 +60,23 @@ TEST_CASE("RFC 3339 formatting of microsecond timestamps", "[common]") {
 
 }  // namespace
 }  // namespace ledger
+
+namespace ledger {
+namespace {
+
+TEST_CASE("RFC 3339 parsing accepts offsets and fractions and rejects the rest", "[common]") {
+  CHECK(ParseRfc3339Micros("1970-01-01T00:00:00Z") == 0);
+  CHECK(ParseRfc3339Micros("2025-11-23T08:58:57.123456Z") == 1'763'888'337'123'456);
+  CHECK(ParseRfc3339Micros("2025-11-23t10:58:57.123456789+02:00") == 1'763'888'337'123'456);
+  CHECK(ParseRfc3339Micros("2025-11-23T03:58:57.5-05:00") == 1'763'888'337'500'000);
+  CHECK(ParseRfc3339Micros(FormatRfc3339Micros(1'700'000'000'000'001)) == 1'700'000'000'000'001);
+  for (const char* bad : {"", "2025-11-23", "2025-11-23T08:58:57", "2025-02-30T00:00:00Z",
+                          "2025-11-23T24:00:00Z", "2025-11-23T08:58:57.Z", "1969-12-31T23:59:59Z",
+                          "2025-11-23T08:58:57Zx", "2025-11-23T08:58:57+0200", "yesterday"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseRfc3339Micros(bad).has_value());
+  }
+}
+
+}  // namespace
+}  // namespace ledger
