@@ -25,6 +25,11 @@ class SharedAead {
     std::lock_guard lock(mu_);
     return aead_.Open(aad, sealed);
   }
+  // Reuses `*plaintext`'s buffer (see Aead::OpenInto).
+  Status OpenInto(std::string_view aad, std::string_view sealed, std::string* plaintext) {
+    std::lock_guard lock(mu_);
+    return aead_.OpenInto(aad, sealed, plaintext);
+  }
 
  private:
   std::mutex mu_;

@@ -451,12 +451,11 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
 
 }  // namespace
 
-CustomerState Evolve(CustomerState state, const fb::EventPayload& payload, const EventMeta& meta) {
+void EvolveInPlace(CustomerState& state, const fb::EventPayload& payload, const EventMeta& meta) {
   if (state.id.empty()) state.id = std::string(meta.stream);
   ApplyEvent(state, payload, meta);
   state.version = meta.version;
   state.updated_at_us = meta.recorded_at_us;
-  return state;
 }
 
 }  // namespace ledger::domain

@@ -25,8 +25,15 @@ struct EventMeta {
   std::string_view actor;
 };
 
-// `state` after `payload`. Takes the state by value so a fold moves it through without copies:
-//   state = Evolve(std::move(state), payload, meta);
-CustomerState Evolve(CustomerState state, const fb::EventPayload& payload, const EventMeta& meta);
+// Folds `payload` into `state` in place: what every fold loop calls (moving a state of some
+// forty fields in and out per event cost a quarter of the fold's time).
+void EvolveInPlace(CustomerState& state, const fb::EventPayload& payload, const EventMeta& meta);
+
+// `state` after `payload`, for code that prefers values.
+inline CustomerState Evolve(CustomerState state, const fb::EventPayload& payload,
+                            const EventMeta& meta) {
+  EvolveInPlace(state, payload, meta);
+  return state;
+}
 
 }  // namespace ledger::domain

@@ -32,7 +32,11 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
     Applied applied = d.Apply(before, events, *current.key, now, ctx.principal.actor);
     std::vector<store::RowWrite> rows = std::move(applied.rows);
     rows.push_back(Keyring::DestroyRow(customer_id));
-    // Snapshots are sealed with the destroyed key; drop them with it.
+    // Snapshots are sealed with the destroyed key; drop them with it. That includes the one Apply
+    // makes when the erasure's own version is a snapshot version: a rebuild (which cannot seal
+    // with a destroyed key) would not write it, and erased customers have none.
+    std::erase_if(
+        rows, [](const store::RowWrite& row) { return row.cf == store::ColumnFamily::kSnapshots; });
     LEDGER_RETURN_IF_ERROR(d.store->ScanRows(
         store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(customer_id), "",
         [&](std::string_view key, std::string_view) {
@@ -69,6 +73,7 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
       return appended.status();
     }
     d.keyring->Forget(customer_id);
+    d.states.Drop(customer_id);
     // The deleted key and projection still sit in memtables, logs and older files: rewrite them
     // away so no byte on disk can give the personal data back.
     LEDGER_RETURN_IF_ERROR(

@@ -8,9 +8,10 @@ namespace {
 std::string PayloadAad(std::string_view customer, std::string_view type, std::uint32_t version) {
   std::string aad = "event:";
   aad += customer;
-  aad += ":";
+  aad += ':';
   aad += type;
-  aad += ":" + std::to_string(version);
+  aad += ':';
+  aad += std::to_string(version);
   return aad;
 }
 
@@ -36,12 +37,11 @@ Result<const domain::fb::EventPayload*> OpenPayload(const store::EventView& even
                               " has payload schema " + std::to_string(event.schema_version()) +
                               ", newer than this build reads");
   }
-  Result<std::string> plain =
-      key.Open(PayloadAad(event.stream(), event.type(), event.schema_version()), event.payload());
-  if (!plain.ok()) {
-    return plain.status().WithContext("payload of event " + std::to_string(event.position()));
+  Status opened = key.OpenInto(PayloadAad(event.stream(), event.type(), event.schema_version()),
+                               event.payload(), buffer);
+  if (!opened.ok()) {
+    return opened.WithContext("payload of event " + std::to_string(event.position()));
   }
-  *buffer = std::move(plain).value();
   Result<const domain::fb::EventPayload*> payload = domain::ReadPayload(*buffer);
   if (payload.ok() && domain::fb::EnumNameDomainEvent((*payload)->event_type()) != event.type()) {
     return Status::Corruption("event at position " + std::to_string(event.position()) +

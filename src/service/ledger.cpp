@@ -70,7 +70,15 @@ store::GlobalHead Ledger::Digest() const {
 
 // ---- Impl helpers ------------------------------------------------------------------------
 
-Result<Loaded> Ledger::Impl::Load(const std::string& id) {
+Result<Loaded> Ledger::Impl::Load(const std::string& id, bool cached) {
+  if (cached) {
+    if (std::optional<CustomerState> state = states.Get(id)) {
+      Loaded loaded;
+      LEDGER_ASSIGN_OR_RETURN(loaded.key, keyring->Get(id));
+      loaded.state = std::move(*state);
+      return loaded;
+    }
+  }
   LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row,
                           store->GetRow(store::ColumnFamily::kProfiles, id));
   if (!row) return Status::NotFound("no customer " + id);
@@ -121,7 +129,7 @@ Applied Ledger::Impl::Apply(const CustomerState& before, const std::vector<Domai
     // PackEvent's output lives in heap memory, so it is aligned for reading in place.
     const domain::fb::EventPayload* payload = domain::ReadPayload(packed).value();
     domain::EventMeta meta{before.id, out.after.version + 1, now, actor};
-    out.after = domain::Evolve(std::move(out.after), *payload, meta);
+    domain::EvolveInPlace(out.after, *payload, meta);
     if (projector->IsSnapshotVersion(out.after.version)) {
       out.rows.push_back(projector->SnapshotRow(out.after, key));
     }
@@ -167,7 +175,7 @@ Result<Outcome> Ledger::Impl::Run(const RequestContext& ctx, const std::string& 
     if (first) return RetryOutcome(id, *first);
   }
   for (int attempt = 1;; ++attempt) {
-    LEDGER_ASSIGN_OR_RETURN(Loaded current, Load(id));
+    LEDGER_ASSIGN_OR_RETURN(Loaded current, Load(id, /*cached=*/true));
     const CustomerState& state = current.state;
     if (ctx.expected_version && *ctx.expected_version != state.version) {
       return Status::WrongExpectedVersion(
@@ -190,12 +198,14 @@ Result<Outcome> Ledger::Impl::Run(const RequestContext& ctx, const std::string& 
     request.idempotency_key = ctx.idempotency_key;
     request.rows = std::move(applied.rows);
     Result<store::AppendResult> appended = store->Append(std::move(request));
+    if (!appended.ok() || appended->duplicate) states.Drop(id);
     if (!appended.ok()) {
       bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
       if (raced && !ctx.expected_version && attempt < options.max_attempts) continue;
       return appended.status();
     }
     if (appended->duplicate) return RetryOutcome(id, *appended);
+    states.Put(id, applied.after);
     return Outcome{id,
                    std::move(applied.after),
                    appended->streams[0].first_version,
@@ -326,6 +336,8 @@ Result<Outcome> Ledger::Merge(const RequestContext& ctx, const std::string& surv
     request.rows = std::move(s.rows);
     for (store::RowWrite& row : dup.rows) request.rows.push_back(std::move(row));
     Result<store::AppendResult> appended = d.store->Append(std::move(request));
+    d.states.Drop(survivor_id);
+    d.states.Drop(duplicate_id);
     if (!appended.ok()) {
       bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
       if (raced && !ctx.expected_version && attempt < d.options.max_attempts) continue;

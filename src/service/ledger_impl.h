@@ -4,8 +4,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "crypto/shared_aead.h"
@@ -34,6 +37,39 @@ struct Applied {
 
 using CommandFactory = std::function<Result<domain::Command>(const domain::CustomerState&)>;
 
+// The customer states this process wrote last, so the next change to a customer need not read,
+// decrypt and decode its projection again. Only a hint: every append is guarded by the version
+// the state claims, and an entry is dropped whenever an append does not succeed. Bounded (cleared
+// when full). Thread-safe.
+class StateCache {
+ public:
+  explicit StateCache(std::size_t max_entries) : max_entries_(max_entries) {}
+  std::optional<domain::CustomerState> Get(const std::string& id) {
+    std::lock_guard lock(mu_);
+    auto it = states_.find(id);
+    if (it == states_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& id, const domain::CustomerState& state) {
+    std::lock_guard lock(mu_);
+    if (states_.size() >= max_entries_) states_.clear();
+    states_[id] = state;
+  }
+  void Drop(const std::string& id) {
+    std::lock_guard lock(mu_);
+    states_.erase(id);
+  }
+  void Clear() {
+    std::lock_guard lock(mu_);
+    states_.clear();
+  }
+
+ private:
+  const std::size_t max_entries_;
+  std::mutex mu_;
+  std::unordered_map<std::string, domain::CustomerState> states_;  // guarded by mu_
+};
+
 struct Ledger::Impl {
   LedgerOptions options;
   std::unique_ptr<store::EventStore> store;
@@ -41,10 +77,13 @@ struct Ledger::Impl {
   std::unique_ptr<projection::Projector> projector;
   std::unique_ptr<domain::PhoneNormalizer> phones;
   std::atomic<std::uint64_t> access_sequence{0};
+  StateCache states{10'000};
 
   std::int64_t Now() const { return options.clock(); }
 
-  Result<Loaded> Load(const std::string& customer_id);
+  // The customer's projection and key. `cached`: a state this process wrote may stand in for
+  // the stored projection (commands only: their append re-checks the version).
+  Result<Loaded> Load(const std::string& customer_id, bool cached = false);
   domain::DecideContext ContextFor(const RequestContext& ctx, std::int64_t now) const;
   // Phones and emails of `command` that are on the suppression list.
   Result<std::set<std::string>> Suppressed(const domain::Command& command) const;

@@ -59,7 +59,7 @@ Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& k
       fold_error = payload.status();
       return false;
     }
-    state = domain::Evolve(std::move(state), **payload, MetaOf(e));
+    domain::EvolveInPlace(state, **payload, MetaOf(e));
     return true;
   }));
   LEDGER_RETURN_IF_ERROR(fold_error);
@@ -138,7 +138,7 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
       }
       domain::ViewOptions view{e.recorded_at_us(), d.options.domain, /*include_finance=*/false};
       nlohmann::json before = domain::ProfileJson(state, view);
-      state = domain::Evolve(std::move(state), **payload, MetaOf(e));
+      domain::EvolveInPlace(state, **payload, MetaOf(e));
       h.changes =
           domain::FieldChangesToJson(domain::DiffJson(before, domain::ProfileJson(state, view)));
       // The restricted finance section is readable with the finance role only, which history

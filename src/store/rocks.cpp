@@ -64,6 +64,9 @@ rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   } else if (family == ColumnFamily::kStreams) {
     o.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamKeyPrefix>();
+  } else if (family == ColumnFamily::kProfiles) {
+    // A customer's profile row is rewritten by every change: hint by the whole key.
+    o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewNoopTransform());
   }
   return o;
 }

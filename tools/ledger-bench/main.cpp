@@ -1,6 +1,7 @@
-// ledger-bench: measures the event store and, in the same run, the raw RocksDB limit it is
-// compared with. Every figure is a median over rounds and is printed with its ratio to the raw
-// figure. See `ledger-bench --help` and `ledger-bench SUBCOMMAND --help`.
+// ledger-bench: measures the event store and the Ledger service and, in the same run, the raw
+// limit each figure is compared with (plain RocksDB, plain store appends, merely iterating the
+// events). Every figure is a median over rounds and is printed with its ratio to its baseline. See
+// `ledger-bench --help` and `ledger-bench SUBCOMMAND --help`.
 
 #include <fmt/core.h>
 
@@ -10,19 +11,32 @@
 #include <vector>
 
 #include "append_bench.h"
+#include "execute_bench.h"
+#include "fold_bench.h"
 #include "options.h"
+#include "rebuild_bench.h"
 #include "report.h"
 #include "scan_bench.h"
 
 namespace {
 
 using ledger::bench::AppendOptions;
+using ledger::bench::ExecuteOptions;
+using ledger::bench::FoldOptions;
+using ledger::bench::RebuildOptions;
 using ledger::bench::ScanOptions;
 
 constexpr std::size_t kMaxThreads = 1024;
 constexpr std::size_t kMaxRounds = 1000;
 // A median of fewer rounds is not much better than a single run.
 constexpr std::size_t kMinRounds = 3;
+constexpr std::size_t kMaxEvents = 1'000'000'000;
+constexpr std::size_t kMaxCustomers = 10'000'000;
+
+void AddDirOption(CLI::App& cmd, std::string& dir) {
+  cmd.add_option("--dir", dir,
+                 "Parent of the scratch directories (default: a new directory in the temp dir)");
+}
 
 void AddAppendOptions(CLI::App& cmd, AppendOptions& o, std::vector<std::string>& durabilities) {
   const std::size_t max_payload = ledger::store::StoreOptions().max_payload_bytes;
@@ -43,8 +57,7 @@ void AddAppendOptions(CLI::App& cmd, AppendOptions& o, std::vector<std::string>&
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::IsMember({"sync", "async"}));
-  cmd.add_option("--dir", o.dir,
-                 "Parent of the scratch directories (default: a new directory in the temp dir)");
+  AddDirOption(cmd, o.dir);
 }
 
 void AddScanOptions(CLI::App& cmd, ScanOptions& o) {
@@ -58,8 +71,39 @@ void AddScanOptions(CLI::App& cmd, ScanOptions& o) {
   cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
       ->capture_default_str()
       ->check(CLI::Range(kMinRounds, kMaxRounds));
-  cmd.add_option("--dir", o.dir,
-                 "Parent of the scratch directories (default: a new directory in the temp dir)");
+  AddDirOption(cmd, o.dir);
+}
+
+// The options of the benchmarks that populate a ledger first (fold, rebuild).
+template <class Options>
+void AddPopulatedLedgerOptions(CLI::App& cmd, Options& o) {
+  cmd.add_option("--events", o.events, "Events in the populated ledger")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxEvents));
+  cmd.add_option("--customers", o.customers, "Customers the events are spread over")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxCustomers));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  AddDirOption(cmd, o.dir);
+}
+
+void AddExecuteOptions(CLI::App& cmd, ExecuteOptions& o) {
+  cmd.add_option("--writers", o.writers, "Writer threads, each on its own customer")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxThreads));
+  cmd.add_option("--seconds", o.seconds, "Duration of each measurement")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  cmd.add_option("--command", o.command,
+                 "call: LogCall; note: AddNote with 100 bytes of text (the profile grows)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"call", "note"}));
+  AddDirOption(cmd, o.dir);
 }
 
 int Fail(const std::string& message) {
@@ -71,8 +115,8 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "ledger-bench: throughput of the event store next to raw RocksDB, measured in "
-      "the same run"};
+      "ledger-bench: throughput of the event store and the Ledger service next to their "
+      "baselines, measured in the same run"};
   app.require_subcommand(1);
   // One line, not CLI11's default two.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
@@ -82,6 +126,9 @@ int main(int argc, char** argv) {
   AppendOptions append_options;
   std::vector<std::string> durabilities = {"sync", "async"};
   ScanOptions scan_options;
+  FoldOptions fold_options;
+  RebuildOptions rebuild_options;
+  ExecuteOptions execute_options;
   bool json = false;
 
   CLI::App* append = app.add_subcommand(
@@ -93,6 +140,21 @@ int main(int argc, char** argv) {
       app.add_subcommand("scan", "Full-log scan throughput (events/s) next to a raw iterator");
   AddScanOptions(*scan, scan_options);
   scan->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
+  CLI::App* fold = app.add_subcommand(
+      "fold", "Single-thread fold of sealed customer events into profiles (events/s)");
+  AddPopulatedLedgerOptions(*fold, fold_options);
+  fold->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
+  CLI::App* rebuild = app.add_subcommand(
+      "rebuild", "Ledger::Rebuild throughput (events/s) next to a raw scan of the same log");
+  AddPopulatedLedgerOptions(*rebuild, rebuild_options);
+  rebuild->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
+  CLI::App* execute = app.add_subcommand(
+      "execute", "Synced commands/s through Ledger::Execute next to plain store appends");
+  AddExecuteOptions(*execute, execute_options);
+  execute->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
 
   try {
     app.parse(argc, argv);
@@ -113,6 +175,12 @@ int main(int argc, char** argv) {
       report = ledger::bench::RunAppendBench(append_options);
     } else if (scan->parsed()) {
       report = ledger::bench::RunScanBench(scan_options);
+    } else if (fold->parsed()) {
+      report = ledger::bench::RunFoldBench(fold_options);
+    } else if (rebuild->parsed()) {
+      report = ledger::bench::RunRebuildBench(rebuild_options);
+    } else if (execute->parsed()) {
+      report = ledger::bench::RunExecuteBench(execute_options);
     }
     if (!report.ok()) return Fail(report.status().ToString());
     if (json) {
