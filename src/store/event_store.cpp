@@ -364,6 +364,17 @@ Status EventStore::ScanRows(ColumnFamily cf, std::string_view prefix, std::strin
   return FromRocks(it->status(), "scanning rows");
 }
 
+StoreStats EventStore::stats() const {
+  return impl_->writer->stats();
+}
+
+std::optional<std::uint64_t> EventStore::IntProperty(ColumnFamily cf,
+                                                     const std::string& name) const {
+  std::uint64_t value = 0;
+  if (!impl_->rocks->db()->GetIntProperty(impl_->rocks->cf(cf), name, &value)) return std::nullopt;
+  return value;
+}
+
 Status EventStore::SyncWal() {
   return FromRocks(impl_->rocks->db()->SyncWAL(), "syncing the WAL");
 }

@@ -134,6 +134,12 @@ class EventStore {
   Result<VerifyReport> VerifyAll(
       const std::function<void(std::uint64_t)>& progress = nullptr) const;
 
+  // Group-commit counters since the store opened.
+  StoreStats stats() const;
+  // A RocksDB integer property (e.g. "rocksdb.estimate-num-keys") of one column family;
+  // nullopt when RocksDB does not know it.
+  std::optional<std::uint64_t> IntProperty(ColumnFamily cf, const std::string& name) const;
+
   // Forces everything written so far to stable storage (useful with kAsync).
   Status SyncWal();
 

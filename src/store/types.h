@@ -3,6 +3,7 @@
 // small helpers; safe to copy and to move between threads.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -205,6 +206,18 @@ struct StreamScan {
   std::size_t limit = 0;  // 0: no limit
   // Forward only: stop before the first event recorded after this instant (as-of reads).
   std::optional<std::int64_t> until_us;
+};
+
+// Counters of the group commit since the store opened (for metrics).
+struct StoreStats {
+  static constexpr std::size_t kBatchBuckets = 12;  // appends per batch: <=1, <=2, <=4, ... , +inf
+  std::uint64_t batches = 0;                        // RocksDB writes
+  std::uint64_t appends = 0;                        // appends written
+  std::uint64_t events = 0;                         // events written
+  std::uint64_t refused = 0;     // appends refused (stale version, conflict, ...)
+  std::uint64_t duplicates = 0;  // idempotent retries answered without writing
+  std::array<std::uint64_t, kBatchBuckets> batch_size_buckets{};  // cumulative-free counts
+  static constexpr std::uint64_t BucketBound(std::size_t i) { return std::uint64_t{1} << i; }
 };
 
 struct VerifyReport {

@@ -222,6 +222,7 @@ void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
   results.reserve(batch.size());
   for (Pending* p : batch) results.push_back(Apply(*p, view, wb));
 
+  CountBatch(results, wb.Count() > 0);
   if (wb.Count() == 0) {  // nothing accepted: every request was refused or a duplicate
     for (std::size_t i = 0; i < batch.size(); ++i) Complete(*batch[i], std::move(results[i]));
     return;
@@ -249,6 +250,34 @@ void Writer::ProcessBatch(const std::vector<Pending*>& batch) {
   }
   committed_cv_.notify_all();
   for (std::size_t i = 0; i < batch.size(); ++i) Complete(*batch[i], std::move(results[i]));
+}
+
+void Writer::CountBatch(const std::vector<Result<AppendResult>>& results, bool written) {
+  std::lock_guard lock(stats_mu_);
+  std::uint64_t accepted = 0;
+  for (const Result<AppendResult>& r : results) {
+    if (!r.ok()) {
+      ++stats_.refused;
+    } else if (r->duplicate) {
+      ++stats_.duplicates;
+    } else {
+      ++accepted;
+      stats_.events += r->last_position - r->first_position + 1;
+    }
+  }
+  if (!written) return;
+  ++stats_.batches;
+  stats_.appends += accepted;
+  std::size_t bucket = 0;
+  while (bucket + 1 < StoreStats::kBatchBuckets && accepted > StoreStats::BucketBound(bucket)) {
+    ++bucket;
+  }
+  ++stats_.batch_size_buckets[bucket];
+}
+
+StoreStats Writer::stats() const {
+  std::lock_guard lock(stats_mu_);
+  return stats_;
 }
 
 Result<StreamHead*> Writer::LoadHead(const std::string& stream) {

@@ -54,6 +54,7 @@ class Writer {
   void Stop();
 
   GlobalHead committed() const;
+  StoreStats stats() const;
   std::uint64_t WaitForPosition(std::uint64_t after_position,
                                 std::chrono::milliseconds timeout) const;
 
@@ -76,6 +77,7 @@ class Writer {
   Result<std::optional<AppendResult>> FindRetry(const Pending& p, BatchView& view);
   Result<std::optional<EventSummary>> FindEventById(const Uuid& id, const BatchView& view);
   void Complete(Pending& p, Result<AppendResult> result);
+  void CountBatch(const std::vector<Result<AppendResult>>& results, bool written);
 
   const Rocks& rocks_;
   const StoreOptions options_;
@@ -93,6 +95,10 @@ class Writer {
   mutable std::condition_variable committed_cv_;
   GlobalHead committed_;  // guarded by committed_mu_
   bool closed_ = false;   // guarded by committed_mu_
+
+  // Counters read by stats(); written by leaders.
+  mutable std::mutex stats_mu_;
+  StoreStats stats_;  // guarded by stats_mu_
 
   // Leader state: touched only by the current leader.
   GlobalHead tail_;  // == committed_ between batches

@@ -419,3 +419,29 @@ TEST_CASE("recorded_at never goes backwards within a stream", "[store][time]") {
 
 }  // namespace
 }  // namespace ledger::store
+
+namespace ledger::store {
+namespace {
+
+TEST_CASE("group-commit statistics count appends, events, refusals and duplicates",
+          "[store][stats]") {
+  testing::StoreFixture f;
+  REQUIRE(f.store().Append(testing::Request("s", ExpectedVersion::Any(), {"1", "2"})).ok());
+  AppendRequest keyed = testing::Request("t", ExpectedVersion::Any(), {"3"});
+  keyed.idempotency_key = "k";
+  REQUIRE(f.store().Append(keyed).ok());
+  REQUIRE(f.store().Append(keyed).ok());  // duplicate
+  REQUIRE_FALSE(f.store().Append(testing::Request("s", ExpectedVersion::NoStream(), {"x"})).ok());
+  StoreStats stats = f.store().stats();
+  CHECK(stats.appends == 2);
+  CHECK(stats.events == 3);
+  CHECK(stats.duplicates == 1);
+  CHECK(stats.refused == 1);
+  CHECK(stats.batches == 2);  // one writer thread: each append was its own batch
+  CHECK(stats.batch_size_buckets[0] == 2);
+  CHECK(f.store().IntProperty(ColumnFamily::kEvents, "rocksdb.estimate-num-keys").has_value());
+  CHECK_FALSE(f.store().IntProperty(ColumnFamily::kEvents, "rocksdb.no-such-thing").has_value());
+}
+
+}  // namespace
+}  // namespace ledger::store
