@@ -25,6 +25,7 @@
 // other calls change customers. The destructor must not run while calls are in progress.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -93,6 +94,20 @@ struct HistoryEntry {
   std::string hash;                   // hex
 };
 
+// One event of the global feed (GET /v1/events).
+struct FeedEntry {
+  std::uint64_t position = 0;
+  std::string event_id;
+  std::string customer_id;
+  std::uint64_t version = 0;
+  std::string type;
+  std::int64_t recorded_at_us = 0;
+  std::string actor;
+  std::string source;
+  nlohmann::json data;  // the event's fields; null when unreadable (erased customer)
+  std::string hash;     // hex
+};
+
 struct SearchPage {
   std::vector<domain::CustomerState> customers;
   std::string next_cursor;  // empty at the end
@@ -142,6 +157,11 @@ class Ledger {
   // By name (prefix of each word), phone (any format), email, external id ("system:id") or
   // ledger id; results in customer-id order, `cursor` = the last id of the previous page.
   Result<SearchPage> Search(const std::string& query, std::size_t limit, const std::string& cursor);
+  // The global log in position order after `after_position`, decrypted for subscribers.
+  Result<std::vector<FeedEntry>> Feed(std::uint64_t after_position, std::size_t limit);
+  // Blocks until the log passes `after_position` or `timeout`; returns the log's end.
+  std::uint64_t WaitForPosition(std::uint64_t after_position, std::chrono::milliseconds timeout);
+
   // Everything held on the customer (data subject access request). Recorded in the access
   // log (it includes the restricted finance section).
   Result<nlohmann::json> Export(const Principal& who, const std::string& customer_id);

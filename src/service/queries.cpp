@@ -16,6 +16,19 @@ namespace ledger::service {
 
 using domain::CustomerState;
 
+namespace {
+
+// The profile as history compares it: without the fields every event changes (version, time),
+// which would only repeat what the entry says anyway.
+nlohmann::json ChangeView(const CustomerState& state, const domain::ViewOptions& view) {
+  nlohmann::json j = domain::ProfileJson(state, view);
+  j.erase("version");
+  j.erase("updated_at");
+  return j;
+}
+
+}  // namespace
+
 Result<CustomerState> Ledger::Profile(const std::string& customer_id) {
   LEDGER_ASSIGN_OR_RETURN(Loaded loaded, impl_->Load(customer_id));
   return std::move(loaded.state);
@@ -137,10 +150,9 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
         return false;
       }
       domain::ViewOptions view{e.recorded_at_us(), d.options.domain, /*include_finance=*/false};
-      nlohmann::json before = domain::ProfileJson(state, view);
+      nlohmann::json before = ChangeView(state, view);
       domain::EvolveInPlace(state, **payload, MetaOf(e));
-      h.changes =
-          domain::FieldChangesToJson(domain::DiffJson(before, domain::ProfileJson(state, view)));
+      h.changes = domain::FieldChangesToJson(domain::DiffJson(before, ChangeView(state, view)));
       // The restricted finance section is readable with the finance role only, which history
       // readers need not have.
       h.data = (*payload)->event_type() == domain::fb::DomainEvent::FinanceInfoChanged
@@ -231,6 +243,49 @@ Result<SearchPage> Ledger::Search(const std::string& raw_query, std::size_t limi
     page.customers.push_back(std::move(loaded->state));
   }
   return page;
+}
+
+Result<std::vector<FeedEntry>> Ledger::Feed(std::uint64_t after_position, std::size_t limit) {
+  Impl& d = *impl_;
+  limit = std::clamp<std::size_t>(limit, 1, 1000);
+  std::vector<FeedEntry> entries;
+  std::string buffer;
+  Status error;
+  LEDGER_RETURN_IF_ERROR(d.store->ScanAll(after_position, limit, [&](const store::EventView& e) {
+    FeedEntry f;
+    f.position = e.position();
+    f.event_id = e.event_id().ToString();
+    f.customer_id = std::string(e.stream());
+    f.version = e.version();
+    f.type = std::string(e.type());
+    f.recorded_at_us = e.recorded_at_us();
+    f.actor = std::string(e.actor());
+    f.source = std::string(e.source());
+    f.hash = ToHex(HashBytes(e.hash()));
+    f.data = nullptr;
+    Result<std::shared_ptr<SharedAead>> key = d.keyring->Get(f.customer_id);
+    if (!key.ok()) {
+      error = key.status();
+      return false;
+    }
+    if (*key != nullptr) {
+      Result<const domain::fb::EventPayload*> payload = OpenPayload(e, **key, &buffer);
+      if (!payload.ok()) {
+        error = payload.status();
+        return false;
+      }
+      f.data = domain::EventDataJson(**payload);
+    }
+    entries.push_back(std::move(f));
+    return true;
+  }));
+  LEDGER_RETURN_IF_ERROR(error);
+  return entries;
+}
+
+std::uint64_t Ledger::WaitForPosition(std::uint64_t after_position,
+                                      std::chrono::milliseconds timeout) {
+  return impl_->store->WaitForPosition(after_position, timeout);
 }
 
 Result<store::VerifyReport> Ledger::Verify(const std::string& customer_id) {

@@ -1,0 +1,105 @@
+#include "http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+struct Kind {
+  const char* slug;
+  const char* title;
+};
+
+Kind KindFor(int status) {
+  switch (status) {
+    case 400:
+      return {"malformed-request", "The request is malformed"};
+    case 401:
+      return {"unauthenticated", "Authentication required"};
+    case 403:
+      return {"forbidden", "Not allowed for this key's roles"};
+    case 404:
+      return {"not-found", "Not found"};
+    case 405:
+      return {"method-not-allowed", "Method not allowed"};
+    case 406:
+      return {"not-acceptable", "Not acceptable"};
+    case 409:
+      return {"conflict", "Conflicts with the current state"};
+    case 412:
+      return {"stale-version", "The resource changed since that version"};
+    case 413:
+      return {"too-large", "The request body is too large"};
+    case 415:
+      return {"unsupported-media-type", "The body must be application/json"};
+    case 422:
+      return {"invalid-field", "A field breaks a rule"};
+    case 428:
+      return {"precondition-required", "A precondition header is required"};
+    case 503:
+      return {"unavailable", "Temporarily unavailable"};
+    default:
+      return {"internal", "Internal error"};
+  }
+}
+
+}  // namespace
+
+int HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 422;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kWrongExpectedVersion:
+      return 412;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kResourceExhausted:
+      return 413;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kCorruption:
+    case StatusCode::kIOError:
+    case StatusCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+nlohmann::json ProblemJson(int http_status, const std::string& detail, const std::string& pointer) {
+  Kind kind = KindFor(http_status);
+  nlohmann::json body = {{"type", std::string("https://customer-ledger.dev/problems/") + kind.slug},
+                         {"title", kind.title},
+                         {"status", http_status},
+                         {"detail", detail}};
+  if (!pointer.empty() || http_status == 422) {
+    body["errors"] = nlohmann::json::array({{{"pointer", pointer}, {"detail", detail}}});
+  }
+  return body;
+}
+
+void SendProblem(httplib::Response& res, int http_status, const std::string& detail,
+                 const std::string& pointer) {
+  res.status = http_status;
+  res.set_content(ProblemJson(http_status, detail, pointer).dump(), "application/problem+json");
+}
+
+void SendProblem(httplib::Response& res, const Status& status) {
+  int http_status = HttpStatusFor(status);
+  // Server-side failures do not echo internals to clients; the log has them.
+  std::string detail =
+      http_status == 500 ? "the server failed to handle the request" : status.message();
+  nlohmann::json body = ProblemJson(http_status, detail, status.field());
+  if (status.actual_version()) body["current_version"] = *status.actual_version();
+  res.status = http_status;
+  res.set_content(body.dump(), "application/problem+json");
+}
+
+}  // namespace ledger::http

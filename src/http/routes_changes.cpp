@@ -1,0 +1,290 @@
+// Changes to one customer that are not a profile patch: consent, notes, verification, tags,
+// calls, communications, jobs, the finance section, merges; and the inbound hooks (SMS STOP,
+// email bounces) that change every customer holding a number or address.
+#include "common/hex.h"
+#include "crypto/sha256.h"
+#include "domain/profile_view.h"
+#include "http/handlers.h"
+#include "http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using domain::Role;
+using nlohmann::json;
+
+constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
+std::string Path(const std::string& suffix) {
+  return std::string("/v1/customers/") + kIdPattern + suffix;
+}
+
+// Runs `command` (built from the call) against the customer in the path.
+void Run(Api& api, Call& call, Result<domain::Command> command, int success = 200) {
+  if (!Check(call, command.status())) return;
+  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(*command)),
+              success);
+}
+
+Result<domain::Command> Failed(const Fields& f) {
+  return f.status();
+}
+
+void PutConsent(Api& api, Call& call) {
+  std::optional<domain::Channel> channel = domain::ParseEnum<domain::Channel>(call.Param(2));
+  if (!channel) {
+    return SendProblem(
+        call.res, 404,
+        "no consent channel " + call.Param(2) + " (call, email, mail, sms, casl_email)");
+  }
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"status", "phone", "email", "purpose", "basis", "expires_at", "jurisdiction", "method",
+          "disclosure_version", "disclosure_text", "evidence", "received_at", "text"});
+  domain::Consent c;
+  c.channel = *channel;
+  c.status = f.Enum<domain::ConsentStatus>("status", std::nullopt);
+  std::string phone = f.String("phone", false, 64);
+  std::string email = f.String("email", false, 254);
+  c.purpose = f.Enum<domain::ConsentPurpose>("purpose", domain::ConsentPurpose::Marketing);
+  c.basis = f.Enum<domain::ConsentBasis>("basis", domain::ConsentBasis::Express);
+  c.expires_at_us = f.Time("expires_at").value_or(0);
+  c.jurisdiction = f.String("jurisdiction", false, 64);
+  c.method = f.Enum<domain::ConsentMethod>("method", domain::ConsentMethod::Web);
+  c.disclosure_version = f.String("disclosure_version", false, 64);
+  std::string disclosure = f.String("disclosure_text", false, 20'000);
+  c.evidence = f.String("evidence", false, 20'000);
+  c.received_at_us = f.Time("received_at").value_or(0);
+  c.raw_text = f.String("text", false, 2000);
+  if (!phone.empty() && !email.empty()) f.Fail("email", "give a phone or an email, not both");
+  if (!f.ok()) return Run(api, call, Failed(f));
+  if (!phone.empty()) {
+    Result<std::string> e164 = api.phones().ToE164(phone);
+    if (!e164.ok()) return Run(api, call, e164.status().WithField("/phone"));
+    c.contact_point = *e164;
+  } else {
+    c.contact_point = email;
+  }
+  // The wording shown is kept as its hash: proof of what was disclosed without storing it twice.
+  if (!disclosure.empty()) c.disclosure_sha256 = ToHex(HashBytes(Sha256Of(disclosure)));
+  Run(api, call, domain::Command(domain::SetConsent{std::move(c)}));
+}
+
+void GetConsent(Api& api, Call& call) {
+  Result<domain::CustomerState> state = api.ledger().Profile(call.Param(1));
+  if (!Check(call, state.status())) return;
+  std::int64_t now = SystemNowMicros();
+  json channels = json::object();
+  for (domain::Channel ch : domain::EnumInfo<domain::Channel>::values()) {
+    channels[domain::EnumName(ch)] = json::array();
+  }
+  for (const domain::ConsentRecord& r : state->consents) {
+    channels[domain::EnumName(r.consent.channel)].push_back(domain::ConsentJson(r, now));
+  }
+  SetETag(call.res, state->version);
+  SendJson(call.res, 200,
+           {{"customer_id", state->id},
+            {"version", state->version},
+            {"preferences",
+             {{"do_not_call", state->do_not_call},
+              {"do_not_email", state->do_not_email},
+              {"do_not_mail", state->do_not_mail},
+              {"sms_opt_out", state->sms_opt_out},
+              {"casl_email_opt_out", state->casl_email_opt_out}}},
+            {"channels", std::move(channels)}});
+}
+
+void SmsStop(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"phone", "text"});
+  std::string phone = f.String("phone", true, 64);
+  std::string text = f.String("text", false, 2000);
+  if (!Check(call, f.status())) return;
+  if (call.ctx.source == "api") call.ctx.source = "sms_stop";
+  Result<std::vector<service::Outcome>> changed = api.ledger().SmsStop(call.ctx, phone, text);
+  if (!Check(call, changed.status())) return;
+  json customers = json::array();
+  for (const service::Outcome& o : *changed) {
+    customers.push_back({{"id", o.customer_id}, {"version", o.state.version}});
+  }
+  SendJson(call.res, 200, {{"customers", std::move(customers)}});
+}
+
+void EmailBounce(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"email"});
+  std::string email = f.String("email", true, 254);
+  if (!Check(call, f.status())) return;
+  if (call.ctx.source == "api") call.ctx.source = "email_bounce";
+  Result<std::vector<service::Outcome>> changed = api.ledger().EmailBounce(call.ctx, email);
+  if (!Check(call, changed.status())) return;
+  json customers = json::array();
+  for (const service::Outcome& o : *changed) {
+    customers.push_back({{"id", o.customer_id}, {"version", o.state.version}});
+  }
+  SendJson(call.res, 200, {{"customers", std::move(customers)}});
+}
+
+void AddNote(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"text", "pinned"});
+  domain::AddNote cmd{f.String("text", true), f.Bool("pinned")};
+  if (!Check(call, f.status())) return;
+  Result<service::Outcome> out = api.ledger().Execute(call.ctx, call.Param(1), cmd);
+  if (!Check(call, out.status())) return;
+  std::string note_id = "n" + std::to_string(out->first_version);
+  const domain::Note* note = nullptr;
+  for (const domain::Note& n : out->state.notes) {
+    if (n.id == note_id) note = &n;
+  }
+  if (note == nullptr) return SendProblem(call.res, 500, "the note was not found after adding it");
+  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note_id);
+  SetETag(call.res, out->state.version);
+  SendJson(call.res, out->duplicate ? 200 : 201,
+           {{"id", note->id},
+            {"text", note->text},
+            {"author", note->author},
+            {"pinned", note->pinned},
+            {"created_at", domain::TimeJson(note->created_at_us)},
+            {"customer_version", out->state.version}});
+}
+
+void AmendNote(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"text"});
+  domain::AmendNote cmd{call.Param(2), f.String("text", true)};
+  if (!f.ok()) return Run(api, call, Failed(f));
+  Run(api, call, domain::Command(std::move(cmd)));
+}
+
+void RetractNote(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({});
+  if (!f.ok()) return Run(api, call, Failed(f));
+  Run(api, call, domain::Command(domain::RetractNote{call.Param(2)}));
+}
+
+void Verify(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"emails"});
+  domain::VerifyInfo cmd{f.StringArray("emails")};
+  if (!f.ok()) return Run(api, call, Failed(f));
+  Run(api, call, domain::Command(std::move(cmd)));
+}
+
+void Tag(Api& api, Call& call, bool add) {
+  std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
+  if (!body) return;
+  std::string tag = httplib::detail::decode_url(call.Param(2), false);
+  Run(api, call,
+      add ? domain::Command(domain::AddTag{tag}) : domain::Command(domain::RemoveTag{tag}));
+}
+
+void LogCall(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"outcome"});
+  domain::LogCall cmd{f.Enum<domain::CallOutcome>("outcome", std::nullopt)};
+  if (!f.ok()) return Run(api, call, Failed(f));
+  Run(api, call, domain::Command(cmd));
+}
+
+void LogCommunication(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"channel", "direction", "at", "contact_id"});
+  domain::LogCommunication cmd;
+  cmd.channel = f.Enum<domain::CommunicationChannel>("channel", std::nullopt);
+  cmd.direction = f.Enum<domain::Direction>("direction", domain::Direction::Inbound);
+  cmd.at_us = f.Time("at").value_or(0);
+  cmd.contact_id = f.String("contact_id", false, 128);
+  if (!f.ok()) return Run(api, call, Failed(f));
+  Run(api, call, domain::Command(std::move(cmd)));
+}
+
+void RecordJob(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"job_id", "status"});
+  domain::RecordJob cmd{f.String("job_id", true, 128),
+                        f.Enum<domain::JobStatus>("status", std::nullopt)};
+  if (!f.ok()) return Run(api, call, Failed(f));
+  Run(api, call, domain::Command(std::move(cmd)));
+}
+
+void PutFinance(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  domain::SetFinance cmd;
+  for (const auto& [name, value] : body->items()) {
+    if (!value.is_string()) {
+      return Run(api, call, Status::InvalidArgument("must be a string").WithField("/" + name));
+    }
+    cmd.fields.push_back({name, value.get<std::string>()});
+  }
+  Run(api, call, domain::Command(std::move(cmd)));
+}
+
+void Merge(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"duplicate"});
+  std::string duplicate = f.String("duplicate", true, 128);
+  if (!Check(call, f.status())) return;
+  SendOutcome(api, call, api.ledger().Merge(call.ctx, call.Param(1), duplicate));
+}
+
+}  // namespace
+
+void RegisterChangeRoutes(Api& api) {
+  const std::set<Role> any = Api::kAnyStaff;
+  api.Route(Method::kPut, Path("/consent/([a-z_]{1,32})"), "/v1/customers/{id}/consent/{channel}",
+            any, [&api](Call& c) { PutConsent(api, c); });
+  api.Route(Method::kGet, Path("/consent"), "/v1/customers/{id}/consent", {Role::kCompliance},
+            [&api](Call& c) { GetConsent(api, c); });
+  api.Route(Method::kPost, "/v1/inbound/sms-stop", "/v1/inbound/sms-stop", any,
+            [&api](Call& c) { SmsStop(api, c); });
+  api.Route(Method::kPost, "/v1/inbound/email-bounce", "/v1/inbound/email-bounce", any,
+            [&api](Call& c) { EmailBounce(api, c); });
+  api.Route(Method::kPost, Path("/notes"), "/v1/customers/{id}/notes", any,
+            [&api](Call& c) { AddNote(api, c); });
+  api.Route(Method::kPost, Path("/notes/([A-Za-z0-9-]{1,64})/amendments"),
+            "/v1/customers/{id}/notes/{note}/amendments", any,
+            [&api](Call& c) { AmendNote(api, c); });
+  api.Route(Method::kDelete, Path("/notes/([A-Za-z0-9-]{1,64})"), "/v1/customers/{id}/notes/{note}",
+            {Role::kManager}, [&api](Call& c) { RetractNote(api, c); });
+  api.Route(Method::kPost, Path("/verifications"), "/v1/customers/{id}/verifications", any,
+            [&api](Call& c) { Verify(api, c); });
+  api.Route(Method::kPut, Path("/tags/([^/]{1,200})"), "/v1/customers/{id}/tags/{tag}", any,
+            [&api](Call& c) { Tag(api, c, true); });
+  api.Route(Method::kDelete, Path("/tags/([^/]{1,200})"), "/v1/customers/{id}/tags/{tag}", any,
+            [&api](Call& c) { Tag(api, c, false); });
+  api.Route(Method::kPost, Path("/calls"), "/v1/customers/{id}/calls", any,
+            [&api](Call& c) { LogCall(api, c); });
+  api.Route(Method::kPost, Path("/communications"), "/v1/customers/{id}/communications", any,
+            [&api](Call& c) { LogCommunication(api, c); });
+  api.Route(Method::kPost, Path("/jobs"), "/v1/customers/{id}/jobs", any,
+            [&api](Call& c) { RecordJob(api, c); });
+  api.Route(Method::kPut, Path("/finance"), "/v1/customers/{id}/finance", {Role::kFinance},
+            [&api](Call& c) { PutFinance(api, c); });
+  api.Route(Method::kPost, Path("/merge"), "/v1/customers/{id}/merge", {Role::kManager},
+            [&api](Call& c) { Merge(api, c); });
+}
+
+}  // namespace ledger::http

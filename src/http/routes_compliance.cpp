@@ -1,0 +1,82 @@
+// Compliance: export (data subject access request), erasure, verification, the ledger digest.
+#include "common/clock.h"
+#include "common/hex.h"
+#include "http/handlers.h"
+#include "http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
+std::string Path(const std::string& suffix) {
+  return std::string("/v1/customers/") + kIdPattern + suffix;
+}
+
+void Export(Api& api, Call& call) {
+  Result<json> exported = api.ledger().Export(call.principal(), call.Param(1));
+  if (!Check(call, exported.status())) return;
+  call.res.set_header("Content-Disposition",
+                      "attachment; filename=\"customer-" + call.Param(1) + ".json\"");
+  SendJson(call.res, 200, *exported);
+}
+
+void Erase(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({});
+  if (!Check(call, f.status())) return;
+  if (call.ctx.reason.empty()) {
+    return SendProblem(call.res, 422, "an erasure needs a reason", "/reason");
+  }
+  Result<service::Outcome> out = api.ledger().Erase(call.ctx, call.Param(1));
+  if (!Check(call, out.status())) return;
+  SetETag(call.res, out->state.version);
+  SendJson(call.res, 200,
+           {{"id", out->customer_id},
+            {"status", "erased"},
+            {"version", out->state.version},
+            {"erased_at", FormatRfc3339Micros(out->state.updated_at_us)}});
+}
+
+void Verify(Api& api, Call& call) {
+  Result<store::VerifyReport> report = api.ledger().Verify(call.Param(1));
+  if (!Check(call, report.status())) return;
+  json body = {{"ok", report->ok},
+               {"events", report->events_checked},
+               {"head_hash", ToHex(HashBytes(report->head_hash))},
+               {"first_broken_version", nullptr},
+               {"problem", nullptr}};
+  if (!report->ok) {
+    body["first_broken_version"] = report->bad_version ? json(*report->bad_version) : json(nullptr);
+    body["problem"] = report->problem;
+  }
+  SendJson(call.res, 200, body);
+}
+
+void Digest(Api& api, Call& call) {
+  store::GlobalHead head = api.ledger().Digest();
+  SendJson(call.res, 200,
+           {{"position", head.position},
+            {"head_hash", ToHex(HashBytes(head.hash))},
+            {"recorded_at",
+             head.position == 0 ? json(nullptr) : json(FormatRfc3339Micros(head.recorded_at_us))}});
+}
+
+}  // namespace
+
+void RegisterComplianceRoutes(Api& api) {
+  const std::set<domain::Role> compliance = {domain::Role::kCompliance};
+  api.Route(Method::kGet, Path("/export"), "/v1/customers/{id}/export", compliance,
+            [&api](Call& c) { Export(api, c); });
+  api.Route(Method::kPost, Path("/erasure"), "/v1/customers/{id}/erasure", compliance,
+            [&api](Call& c) { Erase(api, c); });
+  api.Route(Method::kGet, Path("/verify"), "/v1/customers/{id}/verify", compliance,
+            [&api](Call& c) { Verify(api, c); });
+  api.Route(Method::kGet, "/v1/ledger/digest", "/v1/ledger/digest", compliance,
+            [&api](Call& c) { Digest(api, c); });
+}
+
+}  // namespace ledger::http

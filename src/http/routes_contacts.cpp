@@ -1,0 +1,150 @@
+// /v1/customers/{id}/contacts: the people behind a (fleet) customer.
+#include "common/clock.h"
+#include "domain/profile_view.h"
+#include "http/handlers.h"
+#include "http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
+std::string Path(const std::string& suffix) {
+  return std::string("/v1/customers/") + kIdPattern + suffix;
+}
+
+json ContactJson(const domain::Contact& c, std::int64_t now, const domain::DomainConfig& config) {
+  return {{"id", c.id},
+          {"name", c.name},
+          {"email", c.email},
+          {"phone", c.phone.empty() ? json(nullptr) : json(c.phone)},
+          {"managed_by", domain::EnumName(c.managed_by)},
+          {"case_id", c.case_id.empty() ? json(nullptr) : json(c.case_id)},
+          {"created_at", domain::TimeJson(c.created_at_us)},
+          {"last_communication_at", domain::TimeJson(c.last_communication_at_us)},
+          {"unused", domain::ContactUnused(c, now, config)}};
+}
+
+// Normalises an optional phone field; answers 422 when it is not a phone number.
+std::optional<std::string> Phone(Api& api, Call& call, const std::optional<std::string>& raw,
+                                 bool* failed) {
+  if (!raw || raw->empty()) return raw;
+  Result<std::string> e164 = api.phones().ToE164(*raw);
+  if (!e164.ok()) {
+    SendProblem(call.res, e164.status().WithField("/phone"));
+    *failed = true;
+    return std::nullopt;
+  }
+  return *e164;
+}
+
+void Add(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"name", "email", "phone", "managed_by", "case_id"});
+  domain::AddContact cmd;
+  cmd.name = f.String("name", false, 200);
+  cmd.email = f.String("email", false, 254);
+  std::optional<std::string> phone = f.OptString("phone", 64);
+  cmd.managed_by = f.Enum<domain::ManagedBy>("managed_by", domain::ManagedBy::Provider);
+  cmd.case_id = f.String("case_id", false, 128);
+  if (!Check(call, f.status())) return;
+  bool failed = false;
+  cmd.phone = Phone(api, call, phone, &failed).value_or("");
+  if (failed) return;
+  Result<service::Outcome> out = api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd));
+  if (!Check(call, out.status())) return;
+  std::string contact_id = "c" + std::to_string(out->first_version);
+  for (const domain::Contact& c : out->state.contacts) {
+    if (c.id != contact_id) continue;
+    call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/contacts/" + c.id);
+    SetETag(call.res, out->state.version);
+    json body_out = ContactJson(c, SystemNowMicros(), api.ledger().options().domain);
+    body_out["customer_version"] = out->state.version;
+    return SendJson(call.res, out->duplicate ? 200 : 201, body_out);
+  }
+  SendProblem(call.res, 500, "the contact was not found after adding it");
+}
+
+void Update(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"name", "email", "phone", "managed_by", "case_id"});
+  domain::UpdateContact cmd;
+  cmd.contact_id = call.Param(2);
+  cmd.name = f.OptString("name", 200);
+  cmd.email = f.OptString("email", 254);
+  std::optional<std::string> phone = f.OptString("phone", 64);
+  if (body->contains("managed_by") || body->contains("case_id")) {
+    f.Fail(body->contains("managed_by") ? "managed_by" : "case_id",
+           "cannot change: delete the contact and add a new one");
+  }
+  if (!Check(call, f.status())) return;
+  bool failed = false;
+  cmd.phone = Phone(api, call, phone, &failed);
+  if (failed) return;
+  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd)));
+}
+
+void Delete(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
+  if (!body) return;
+  SendOutcome(api, call,
+              api.ledger().Execute(call.ctx, call.Param(1), domain::DeleteContact{call.Param(2)}));
+}
+
+void MergeContacts(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Fields f(*body);
+  f.Only({"main", "others"});
+  domain::MergeContacts cmd{f.String("main", true, 128), f.StringArray("others")};
+  if (!Check(call, f.status())) return;
+  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd)));
+}
+
+void List(Api& api, Call& call) {
+  std::string unused = call.req.get_param_value("unused");
+  if (!unused.empty() && unused != "true" && unused != "false") {
+    return SendProblem(call.res, 400, "unused must be true or false");
+  }
+  Result<domain::CustomerState> state = api.ledger().Profile(call.Param(1));
+  if (!Check(call, state.status())) return;
+  std::int64_t now = SystemNowMicros();
+  const domain::DomainConfig& config = api.ledger().options().domain;
+  json contacts = json::array();
+  std::size_t unused_count = 0;
+  for (const domain::Contact& c : state->contacts) {
+    bool is_unused = domain::ContactUnused(c, now, config);
+    unused_count += is_unused ? 1 : 0;
+    if (unused == "true" && !is_unused) continue;
+    contacts.push_back(ContactJson(c, now, config));
+  }
+  SetETag(call.res, state->version);
+  SendJson(call.res, 200,
+           {{"contacts", std::move(contacts)},
+            {"unused", unused_count},
+            {"flagged", unused_count >= config.unused_contacts_flag_threshold}});
+}
+
+}  // namespace
+
+void RegisterContactRoutes(Api& api) {
+  const std::set<domain::Role> any = Api::kAnyStaff;
+  const std::string contact = "/contacts/([A-Za-z0-9-]{1,64})";
+  api.Route(Method::kPost, Path("/contacts/merge"), "/v1/customers/{id}/contacts/merge", any,
+            [&api](Call& c) { MergeContacts(api, c); });
+  api.Route(Method::kPost, Path("/contacts"), "/v1/customers/{id}/contacts", any,
+            [&api](Call& c) { Add(api, c); });
+  api.Route(Method::kGet, Path("/contacts"), "/v1/customers/{id}/contacts", any,
+            [&api](Call& c) { List(api, c); });
+  api.Route(Method::kPatch, Path(contact), "/v1/customers/{id}/contacts/{contact}", any,
+            [&api](Call& c) { Update(api, c); });
+  api.Route(Method::kDelete, Path(contact), "/v1/customers/{id}/contacts/{contact}", any,
+            [&api](Call& c) { Delete(api, c); });
+}
+
+}  // namespace ledger::http

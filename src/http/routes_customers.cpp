@@ -1,0 +1,142 @@
+// /v1/customers: register, read (now, at a version, as of a time), merge-patch, search, history.
+#include "common/clock.h"
+#include "common/hex.h"
+#include "domain/editable_json.h"
+#include "http/handlers.h"
+#include "http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using nlohmann::json;
+
+// Customer ids are the store's stream ids.
+constexpr const char* kId = "([A-Za-z0-9._:@-]{1,128})";
+
+std::string CustomerPath(const std::string& suffix = "") {
+  return std::string("/v1/customers/") + kId + suffix;
+}
+
+// A positive integer query parameter; nullopt when absent. Answers 400 when malformed.
+std::optional<std::uint64_t> UintParam(Call& call, const char* name, bool* bad) {
+  if (!call.req.has_param(name)) return std::nullopt;
+  std::string v = call.req.get_param_value(name);
+  if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
+    SendProblem(call.res, 400,
+                std::string("query parameter ") + name + " must be a positive integer");
+    *bad = true;
+    return std::nullopt;
+  }
+  return std::stoull(v);
+}
+
+void Register(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  Result<domain::EditableProfile> profile = domain::ParseEditable(*body, api.phones());
+  if (!Check(call, profile.status())) return;
+  Result<service::Outcome> out =
+      api.ledger().Register(call.ctx, domain::RegisterCustomer{std::move(profile).value()});
+  if (!Check(call, out.status())) return;
+  call.res.set_header("Location", "/v1/customers/" + out->customer_id);
+  SendOutcome(api, call, out, out->duplicate ? 200 : 201);
+}
+
+void Get(Api& api, Call& call) {
+  std::string id = call.Param(1);
+  bool bad = false;
+  std::optional<std::uint64_t> version = UintParam(call, "version", &bad);
+  if (bad) return;
+  std::optional<std::int64_t> as_of;
+  if (call.req.has_param("as_of")) {
+    as_of = ParseRfc3339Micros(call.req.get_param_value("as_of"));
+    if (!as_of) {
+      return SendProblem(call.res, 400,
+                         "as_of must be an RFC 3339 time such as 2026-11-23T09:00:00Z");
+    }
+  }
+  if (version && as_of) return SendProblem(call.res, 400, "give version or as_of, not both");
+  Result<domain::CustomerState> state = version ? api.ledger().ProfileAtVersion(id, *version)
+                                        : as_of ? api.ledger().ProfileAsOf(id, *as_of)
+                                                : api.ledger().Profile(id);
+  if (!Check(call, state.status())) return;
+  std::string etag = "\"" + std::to_string(state->version) + "\"";
+  if (!version && !as_of && call.req.get_header_value("If-None-Match") == etag) {
+    call.res.status = 304;
+    call.res.set_header("ETag", etag);
+    return;
+  }
+  Result<json> profile = api.ProfileJson(call, *state);
+  if (!Check(call, profile.status())) return;
+  SetETag(call.res, state->version);
+  SendJson(call.res, 200, *profile);
+}
+
+void Patch(Api& api, Call& call) {
+  std::optional<json> body = ReadCommandBody(call);
+  if (!body) return;
+  SendOutcome(api, call, api.ledger().Patch(call.ctx, call.Param(1), *body));
+}
+
+void Search(Api& api, Call& call) {
+  bool bad = false;
+  std::uint64_t limit = UintParam(call, "limit", &bad).value_or(20);
+  if (bad) return;
+  if (!call.req.has_param("q")) return SendProblem(call.res, 400, "the search needs q=TEXT");
+  Result<service::SearchPage> page =
+      api.ledger().Search(call.req.get_param_value("q"), limit, call.req.get_param_value("cursor"));
+  if (!Check(call, page.status())) return;
+  json customers = json::array();
+  for (const domain::CustomerState& c : page->customers) {
+    Result<json> profile = api.ProfileJson(call, c);
+    if (!Check(call, profile.status())) return;
+    customers.push_back(std::move(*profile));
+  }
+  SendJson(call.res, 200,
+           {{"customers", std::move(customers)},
+            {"next_cursor", page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)}});
+}
+
+void History(Api& api, Call& call) {
+  bool bad = false;
+  std::uint64_t from = UintParam(call, "from_version", &bad).value_or(1);
+  std::uint64_t limit = bad ? 0 : UintParam(call, "limit", &bad).value_or(100);
+  if (bad) return;
+  Result<std::vector<service::HistoryEntry>> entries =
+      api.ledger().History(call.Param(1), from, limit);
+  if (!Check(call, entries.status())) return;
+  json events = json::array();
+  for (const service::HistoryEntry& h : *entries) {
+    events.push_back({{"version", h.version},
+                      {"position", h.position},
+                      {"type", h.type},
+                      {"recorded_at", FormatRfc3339Micros(h.recorded_at_us)},
+                      {"actor", h.actor},
+                      {"source", h.source},
+                      {"reason", h.reason ? json(*h.reason) : json(nullptr)},
+                      {"data", h.data},
+                      {"changes", h.changes},
+                      {"hash", h.hash}});
+  }
+  json next = entries->empty() ? json(nullptr) : json(entries->back().version + 1);
+  if (entries->size() < std::clamp<std::uint64_t>(limit, 1, 1000)) next = nullptr;
+  SendJson(call.res, 200, {{"events", std::move(events)}, {"next_from_version", next}});
+}
+
+}  // namespace
+
+void RegisterCustomerRoutes(Api& api) {
+  using domain::Role;
+  api.Route(Method::kPost, "/v1/customers", "/v1/customers", Api::kAnyStaff,
+            [&api](Call& c) { Register(api, c); });
+  api.Route(Method::kGet, "/v1/customers", "/v1/customers", Api::kAnyStaff,
+            [&api](Call& c) { Search(api, c); });
+  api.Route(Method::kGet, CustomerPath(), "/v1/customers/{id}", Api::kAnyStaff,
+            [&api](Call& c) { Get(api, c); });
+  api.Route(Method::kPatch, CustomerPath(), "/v1/customers/{id}", Api::kAnyStaff,
+            [&api](Call& c) { Patch(api, c); });
+  api.Route(Method::kGet, CustomerPath("/history"), "/v1/customers/{id}/history",
+            {Role::kCompliance, Role::kManager}, [&api](Call& c) { History(api, c); });
+}
+
+}  // namespace ledger::http

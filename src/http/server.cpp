@@ -1,0 +1,169 @@
+#include "http/server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include "common/clock.h"
+#include "http/connection_pool.h"
+#include "http/log_line.h"
+#include "http/problem.h"
+
+namespace ledger::http {
+
+// cpp-httplib's server with the listen backlog raised: the library's own listen() uses 5.
+class HttpServer::Server : public httplib::Server {
+ public:
+  bool Backlog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+};
+
+HttpServer::HttpServer(service::Ledger& ledger, Authenticator auth, ServerOptions options)
+    : ledger_(ledger),
+      auth_(std::move(auth)),
+      options_(options),
+      server_(std::make_unique<Server>()) {
+  Server& s = *server_;
+  std::size_t threads = std::max<std::size_t>(options_.threads, 1);
+  std::size_t max_connections = std::max(options_.max_connections, threads);
+  s.new_task_queue = [threads, max_connections] {
+    return new ConnectionPool(threads, max_connections);
+  };
+  s.set_tcp_nodelay(true);
+  s.set_payload_max_length(options_.max_body_bytes);
+  s.set_read_timeout(options_.read_timeout_seconds, 0);
+  s.set_write_timeout(options_.write_timeout_seconds, 0);
+  s.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  s.set_keep_alive_max_count(10'000);
+
+  api_ = std::make_unique<Api>(s, ledger_, auth_, metrics_, ApiOptions{threads, options_.log_json});
+  RegisterCustomerRoutes(*api_);
+  RegisterChangeRoutes(*api_);
+  RegisterContactRoutes(*api_);
+  RegisterComplianceRoutes(*api_);
+  RegisterEventRoutes(*api_);
+
+  api_->Open(Method::kGet, "/healthz", "/healthz",
+             [](const httplib::Request&, httplib::Response& res) {
+               SendJson(res, 200, {{"status", "ok"}});
+             });
+  api_->Open(
+      Method::kGet, "/readyz", "/readyz", [this](const httplib::Request&, httplib::Response& res) {
+        // Ready when the store answers a read: a broken store (failed fsync) refuses appends.
+        auto probe =
+            ledger_.store().GetRow(store::ColumnFamily::kProfiles, std::string(1, '\0') + "ready");
+        if (!probe.ok() || api_->stopping().load()) {
+          return SendProblem(res, 503, "not ready");
+        }
+        SendJson(res, 200, {{"status", "ready"}, {"position", ledger_.Digest().position}});
+      });
+  api_->Open(
+      Method::kGet, "/metrics", "/metrics",
+      [this](const httplib::Request&, httplib::Response& res) {
+        std::string out = metrics_.Render();
+        store::StoreStats st = ledger_.store().stats();
+        out += "# HELP ledger_appends_total Appends written by the group commit.\n";
+        out += "# TYPE ledger_appends_total counter\n";
+        out += fmt::format("ledger_appends_total {}\n", st.appends);
+        out += "# HELP ledger_events_total Events written.\n# TYPE ledger_events_total counter\n";
+        out += fmt::format("ledger_events_total {}\n", st.events);
+        out += "# HELP ledger_appends_refused_total Appends refused (stale version, conflict).\n";
+        out += "# TYPE ledger_appends_refused_total counter\n";
+        out += fmt::format("ledger_appends_refused_total {}\n", st.refused);
+        out +=
+            "# HELP ledger_appends_duplicate_total Idempotent retries answered without writing.\n";
+        out += "# TYPE ledger_appends_duplicate_total counter\n";
+        out += fmt::format("ledger_appends_duplicate_total {}\n", st.duplicates);
+        out += "# HELP ledger_group_commit_batch_size Appends per RocksDB write.\n";
+        out += "# TYPE ledger_group_commit_batch_size histogram\n";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i + 1 < store::StoreStats::kBatchBuckets; ++i) {
+          cumulative += st.batch_size_buckets[i];
+          out += fmt::format("ledger_group_commit_batch_size_bucket{{le=\"{}\"}} {}\n",
+                             store::StoreStats::BucketBound(i), cumulative);
+        }
+        out += fmt::format("ledger_group_commit_batch_size_bucket{{le=\"+Inf\"}} {}\n", st.batches);
+        out += fmt::format("ledger_group_commit_batch_size_sum {}\n", st.appends);
+        out += fmt::format("ledger_group_commit_batch_size_count {}\n", st.batches);
+        out +=
+            "# HELP ledger_log_position The end of the global log.\n# TYPE ledger_log_position "
+            "gauge\n";
+        out += fmt::format("ledger_log_position {}\n", ledger_.Digest().position);
+        out += "# HELP ledger_rocksdb_property RocksDB properties by column family.\n";
+        out += "# TYPE ledger_rocksdb_property gauge\n";
+        for (std::size_t i = 0; i < store::kColumnFamilyCount; ++i) {
+          auto cf = static_cast<store::ColumnFamily>(i);
+          for (const char* name :
+               {"rocksdb.estimate-num-keys", "rocksdb.total-sst-files-size",
+                "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-pending-compaction-bytes",
+                "rocksdb.num-running-compactions", "rocksdb.block-cache-usage"}) {
+            if (std::optional<std::uint64_t> v = ledger_.store().IntProperty(cf, name)) {
+              out += fmt::format("ledger_rocksdb_property{{cf=\"{}\",name=\"{}\"}} {}\n",
+                                 store::ColumnFamilyName(cf), name, *v);
+            }
+          }
+        }
+        res.set_content(out, "text/plain; version=0.0.4");
+      });
+
+  // Anything the routes did not answer: unknown route, wrong method, body too large.
+  s.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string detail =
+            res.status == 404 ? "no such route: " + req.method + " " + req.path
+            : res.status == 413
+                ? "the body is larger than " + std::to_string(options_.max_body_bytes) + " bytes"
+                : "the request could not be handled";
+        SendProblem(res, res.status, detail);
+        metrics_.Observe("unmatched", req.method, res.status, 0);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  s.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        // The path may hold a customer id, never personal data; the body is not logged.
+        spdlog::error(LogLine(options_.log_json, "request_failed",
+                              {{"method", req.method}, {"path", req.path}, {"error", what}}));
+        SendProblem(res, 500, "the server failed to handle the request");
+      });
+}
+
+HttpServer::~HttpServer() {
+  Stop();
+}
+
+Status HttpServer::Bind() {
+  Server& s = *server_;
+  if (options_.port == 0) {
+    port_ = s.bind_to_any_port(options_.host);
+    if (port_ <= 0) return Status::Unavailable("cannot bind " + options_.host);
+  } else {
+    if (!s.bind_to_port(options_.host, options_.port)) {
+      return Status::Unavailable(
+          fmt::format("cannot listen on {}:{} (in use?)", options_.host, options_.port));
+    }
+    port_ = options_.port;
+  }
+  if (!s.Backlog(options_.backlog)) return Status::IOError("cannot raise the listen backlog");
+  return Status::Ok();
+}
+
+Status HttpServer::Serve() {
+  if (!server_->listen_after_bind() && !api_->stopping().load()) {
+    return Status::IOError("the HTTP server stopped unexpectedly");
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (api_) api_->stopping() = true;
+  if (server_ && server_->is_running()) server_->stop();
+}
+
+}  // namespace ledger::http
