@@ -42,20 +42,22 @@ Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& k
   CustomerState state;
   Status snapshot_error;
   if (use_snapshots) {
-    LEDGER_RETURN_IF_ERROR(
-        store->ScanRows(store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(id), "",
-                        [&](std::string_view row_key, std::string_view value) {
-                          std::uint64_t at = GetU64BE(row_key.substr(row_key.size() - 8));
-                          if (at > version) return false;
-                          Result<CustomerState> snap = projector->ReadSnapshot(id, at, value, key);
-                          if (!snap.ok()) {
-                            snapshot_error = snap.status();
-                            return false;
-                          }
-                          if (until_us && snap->updated_at_us > *until_us) return false;
-                          state = std::move(snap).value();
-                          return true;
-                        }));
+    // Newest first: the first snapshot at or before the version (and, for as-of reads, recorded
+    // at or before the instant) is the one to start from; usually the first row visited.
+    LEDGER_RETURN_IF_ERROR(store->ScanRowsBackward(
+        store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(id),
+        projection::SnapshotKey(id, version),
+        [&](std::string_view row_key, std::string_view value) {
+          std::uint64_t at = GetU64BE(row_key.substr(row_key.size() - 8));
+          Result<CustomerState> snap = projector->ReadSnapshot(id, at, value, key);
+          if (!snap.ok()) {
+            snapshot_error = snap.status();
+            return false;
+          }
+          if (until_us && snap->updated_at_us > *until_us) return true;  // older still
+          state = std::move(snap).value();
+          return false;
+        }));
   }
   LEDGER_RETURN_IF_ERROR(snapshot_error);
   if (state.version == version && !until_us) return state;

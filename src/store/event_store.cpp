@@ -375,6 +375,24 @@ std::optional<std::uint64_t> EventStore::IntProperty(ColumnFamily cf,
   return value;
 }
 
+Status EventStore::ScanRowsBackward(ColumnFamily cf, std::string_view prefix,
+                                    std::string_view start_at, const RowVisitor& visit) const {
+  if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
+  if (!start_at.starts_with(prefix)) return Status::InvalidArgument("start_at outside the prefix");
+  const Rocks& rocks = *impl_->rocks;
+  std::string lower(prefix);
+  rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(rocks.db()->NewIterator(ro, rocks.cf(cf)));
+  for (it->SeekForPrev(AsSlice(start_at)); it->Valid(); it->Prev()) {
+    std::string_view key = AsView(it->key());
+    if (!key.starts_with(prefix)) break;
+    if (!visit(key, AsView(it->value()))) break;
+  }
+  return FromRocks(it->status(), "scanning rows backward");
+}
+
 Status EventStore::SyncWal() {
   return FromRocks(impl_->rocks->db()->SyncWAL(), "syncing the WAL");
 }

@@ -111,6 +111,10 @@ class EventStore {
   // ---- Caller-owned rows (see IsCallerOwned) ------------------------------------------------
 
   Result<std::optional<std::string>> GetRow(ColumnFamily cf, std::string_view key) const;
+  // Visits rows whose key starts with `prefix` in descending key order, from the greatest key
+  // at or before `start_at` (which must start with `prefix`).
+  Status ScanRowsBackward(ColumnFamily cf, std::string_view prefix, std::string_view start_at,
+                          const RowVisitor& visit) const;
   // Writes rows outside any append, atomically, with the store's durability (access logs,
   // rebuilds). Unlike Append it does not go through group commit: callers needing order with
   // appends must not use it. Errors: kInvalidArgument (not caller-owned, empty key), kIOError.

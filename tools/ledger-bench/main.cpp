@@ -17,6 +17,7 @@
 #include "rebuild_bench.h"
 #include "report.h"
 #include "scan_bench.h"
+#include "timetravel_bench.h"
 
 namespace {
 
@@ -25,6 +26,7 @@ using ledger::bench::ExecuteOptions;
 using ledger::bench::FoldOptions;
 using ledger::bench::RebuildOptions;
 using ledger::bench::ScanOptions;
+using ledger::bench::TimeTravelOptions;
 
 constexpr std::size_t kMaxThreads = 1024;
 constexpr std::size_t kMaxRounds = 1000;
@@ -32,6 +34,7 @@ constexpr std::size_t kMaxRounds = 1000;
 constexpr std::size_t kMinRounds = 3;
 constexpr std::size_t kMaxEvents = 1'000'000'000;
 constexpr std::size_t kMaxCustomers = 10'000'000;
+constexpr std::size_t kMaxSamples = 1'000'000;
 
 void AddDirOption(CLI::App& cmd, std::string& dir) {
   cmd.add_option("--dir", dir,
@@ -106,6 +109,19 @@ void AddExecuteOptions(CLI::App& cmd, ExecuteOptions& o) {
   AddDirOption(cmd, o.dir);
 }
 
+void AddTimeTravelOptions(CLI::App& cmd, TimeTravelOptions& o) {
+  cmd.add_option("--events", o.events, "Events in the one customer's stream")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxEvents));
+  cmd.add_option("--samples", o.samples, "Versions read per round and side")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxSamples));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  AddDirOption(cmd, o.dir);
+}
+
 int Fail(const std::string& message) {
   fmt::print(stderr, "ledger-bench: error: {}\n", message);
   return 1;
@@ -129,6 +145,7 @@ int main(int argc, char** argv) {
   FoldOptions fold_options;
   RebuildOptions rebuild_options;
   ExecuteOptions execute_options;
+  TimeTravelOptions timetravel_options;
   bool json = false;
 
   CLI::App* append = app.add_subcommand(
@@ -156,6 +173,13 @@ int main(int argc, char** argv) {
   AddExecuteOptions(*execute, execute_options);
   execute->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
 
+  CLI::App* timetravel = app.add_subcommand(
+      "timetravel",
+      "Latency of ProfileAtVersion/ProfileAsOf (snapshots) next to FoldFromLog (no snapshots)");
+  AddTimeTravelOptions(*timetravel, timetravel_options);
+  timetravel->add_flag("--json", json,
+                       "Print one JSON object per figure and line instead of a table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -181,6 +205,8 @@ int main(int argc, char** argv) {
       report = ledger::bench::RunRebuildBench(rebuild_options);
     } else if (execute->parsed()) {
       report = ledger::bench::RunExecuteBench(execute_options);
+    } else if (timetravel->parsed()) {
+      report = ledger::bench::RunTimeTravelBench(timetravel_options);
     }
     if (!report.ok()) return Fail(report.status().ToString());
     if (json) {
