@@ -20,6 +20,25 @@ std::string SnapshotAad(std::string_view customer, std::uint64_t version) {
   return "snapshot:" + std::string(customer) + ":" + std::to_string(version);
 }
 
+// Whether IndexTerms(a) == IndexTerms(b) without computing them: the terms derive from these
+// fields only (index_terms.cpp).
+bool SameIndexInputs(const domain::CustomerState& a, const domain::CustomerState& b) {
+  auto numbers_equal = [](const auto& x, const auto& y, auto field) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (field(x[i]) != field(y[i])) return false;
+    }
+    return true;
+  };
+  return a.registered() == b.registered() && a.status == b.status && a.first_name == b.first_name &&
+         a.last_name == b.last_name && a.company_name == b.company_name &&
+         a.contact_name == b.contact_name && a.external_ids == b.external_ids &&
+         numbers_equal(a.phones, b.phones,
+                       [](const domain::Phone& p) -> const std::string& { return p.number; }) &&
+         numbers_equal(a.emails, b.emails,
+                       [](const domain::Email& m) -> const std::string& { return m.address; });
+}
+
 }  // namespace
 
 std::string SnapshotPrefix(std::string_view customer) {
@@ -72,7 +91,9 @@ std::string Projector::ProfileValue(const domain::CustomerState& state,
 void Projector::AddRows(const domain::CustomerState& before, const domain::CustomerState& after,
                         SharedAead* data_key, std::vector<store::RowWrite>* rows) const {
   rows->push_back({store::ColumnFamily::kProfiles, after.id, ProfileValue(after, data_key)});
-  // Only changed terms are hashed: most changes (notes, consent, calls) touch none.
+  // Most changes (notes, consent, calls) touch nothing the index is built from.
+  if (SameIndexInputs(before, after)) return;
+  // Only changed terms are hashed.
   std::vector<std::string> old_terms = IndexTerms(before);
   std::vector<std::string> new_terms = IndexTerms(after);
   std::vector<std::string> removed, added;
