@@ -40,11 +40,11 @@ class JsonVisitor : public flatbuffers::IterationVisitor {
   void Int(std::int32_t v, const char* name) override { PutEnum(v, name); }
   void UInt(std::uint32_t v, const char* name) override { PutEnum(v, name); }
   void Long(std::int64_t v) override {
-    if (InArray() || !EndsWith(key_, "_at_us")) {
+    if (InArray() || !(key_ == "at_us" || EndsWith(key_, "_at_us"))) {
       Put(v);
       return;
     }
-    key_.resize(key_.size() - 3);  // "received_at_us" -> "received_at"
+    key_.resize(key_.size() - 3);  // "received_at_us" -> "received_at", "at_us" -> "at"
     Put(TimeJson(v));
   }
   void ULong(std::uint64_t v) override { Put(v); }

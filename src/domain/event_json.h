@@ -1,6 +1,6 @@
 // An event's payload as JSON, for history views, exports and the replay tool's dump: every field
-// of the event's table by its schema name, enums as API names ("left_voicemail"), times
-// ("*_at_us" fields) as RFC 3339 under the name without "_us". Generic over the whole catalog
+// of the event's table by its schema name, enums as API names ("left_voicemail"), times ("at_us"
+// and "*_at_us" fields) as RFC 3339 under the name without "_us". Generic over the whole catalog
 // through FlatBuffers' mini-reflection, so a new event needs no code here. Pure; thread-safe.
 #pragma once
 
