@@ -134,6 +134,10 @@ Result<double> AppendPlain(const WorkArea& area, const ExecuteOptions& options,
 
 }  // namespace
 
+Result<double> MeasureExecute(const WorkArea& area, const ExecuteOptions& options) {
+  return ExecuteOurs(area, options);
+}
+
 Result<Report> RunExecuteBench(const ExecuteOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(WorkArea area, WorkArea::Create(options.dir));
   LEDGER_ASSIGN_OR_RETURN(std::size_t payload_bytes, SealedPayloadBytes(area, options.command));

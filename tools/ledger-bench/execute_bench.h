@@ -7,6 +7,7 @@
 
 #include "common/result.h"
 #include "report.h"
+#include "temp_dir.h"
 
 namespace ledger::bench {
 
@@ -30,5 +31,10 @@ struct ExecuteOptions {
 //          its own stream through store::EventStore::Append (the append benchmark's "ours")
 // Progress goes to stderr.
 Result<Report> RunExecuteBench(const ExecuteOptions& options);
+
+// One measurement of the "ours" side above, in commands/s, in a fresh directory of `area`
+// (`options.dir` and `options.rounds` are not used). ledger-bench http compares ledgerd's POST
+// note with it.
+Result<double> MeasureExecute(const WorkArea& area, const ExecuteOptions& options);
 
 }  // namespace ledger::bench

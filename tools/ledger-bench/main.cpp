@@ -13,6 +13,7 @@
 #include "append_bench.h"
 #include "execute_bench.h"
 #include "fold_bench.h"
+#include "http_bench.h"
 #include "options.h"
 #include "rebuild_bench.h"
 #include "report.h"
@@ -24,6 +25,7 @@ namespace {
 using ledger::bench::AppendOptions;
 using ledger::bench::ExecuteOptions;
 using ledger::bench::FoldOptions;
+using ledger::bench::HttpOptions;
 using ledger::bench::RebuildOptions;
 using ledger::bench::ScanOptions;
 using ledger::bench::TimeTravelOptions;
@@ -122,6 +124,34 @@ void AddTimeTravelOptions(CLI::App& cmd, TimeTravelOptions& o) {
   AddDirOption(cmd, o.dir);
 }
 
+void AddHttpOptions(CLI::App& cmd, HttpOptions& o) {
+  cmd.add_option("--threads", o.threads, "ledgerd's --threads, and the bare server's threads")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
+  cmd.add_option("--duration", o.seconds, "Seconds of each wrk run")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{3600}));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  cmd.add_option("--connections", o.connections, "wrk connections of the GET runs, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
+  cmd.add_option("--post-connections", o.post_connections,
+                 "wrk connections of the POST note run, customers written to, and threads of the "
+                 "in-process Execute it is compared with")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxThreads));
+  cmd.add_option("--wrk-threads", o.wrk_threads, "wrk's -t")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  cmd.add_option("--ledgerd", o.ledgerd,
+                 "The ledgerd binary (default: next to ledger-bench or in its build tree)");
+  cmd.add_option("--wrk", o.wrk, "The wrk binary")->capture_default_str();
+  AddDirOption(cmd, o.dir);
+}
+
 int Fail(const std::string& message) {
   fmt::print(stderr, "ledger-bench: error: {}\n", message);
   return 1;
@@ -146,6 +176,7 @@ int main(int argc, char** argv) {
   RebuildOptions rebuild_options;
   ExecuteOptions execute_options;
   TimeTravelOptions timetravel_options;
+  HttpOptions http_options;
   bool json = false;
 
   CLI::App* append = app.add_subcommand(
@@ -180,6 +211,13 @@ int main(int argc, char** argv) {
   timetravel->add_flag("--json", json,
                        "Print one JSON object per figure and line instead of a table");
 
+  CLI::App* http = app.add_subcommand(
+      "http",
+      "ledgerd under wrk next to a bare cpp-httplib server (GET), and its synced POST note next "
+      "to in-process Ledger::Execute");
+  AddHttpOptions(*http, http_options);
+  http->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,6 +245,15 @@ int main(int argc, char** argv) {
       report = ledger::bench::RunExecuteBench(execute_options);
     } else if (timetravel->parsed()) {
       report = ledger::bench::RunTimeTravelBench(timetravel_options);
+    } else if (http->parsed()) {
+      if (http_options.connections.empty()) return Fail("--connections needs at least one count");
+      for (std::size_t c : http_options.connections) {
+        if (c < http_options.wrk_threads) return Fail("wrk needs at least one connection a thread");
+      }
+      if (http_options.post_connections < http_options.wrk_threads) {
+        return Fail("wrk needs at least one connection a thread");
+      }
+      report = ledger::bench::RunHttpBench(http_options);
     }
     if (!report.ok()) return Fail(report.status().ToString());
     if (json) {
