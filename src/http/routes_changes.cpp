@@ -1,9 +1,9 @@
 // Changes to one customer that are not a profile patch: consent, notes, verification, tags,
 // calls, communications, jobs, the finance section, merges; and the inbound hooks (SMS STOP,
 // email bounces) that change every customer holding a number or address.
-#include "common/hex.h"
-#include "crypto/sha256.h"
+#include "domain/enum_names.h"
 #include "domain/profile_view.h"
+#include "http/command_parsers.h"
 #include "http/handlers.h"
 #include "http/problem.h"
 
@@ -25,49 +25,12 @@ void Run(Api& api, Call& call, Result<domain::Command> command, int success = 20
               success);
 }
 
-Result<domain::Command> Failed(const Fields& f) {
-  return f.status();
-}
-
 void PutConsent(Api& api, Call& call) {
-  std::optional<domain::Channel> channel = domain::ParseEnum<domain::Channel>(call.Param(2));
-  if (!channel) {
-    return SendProblem(
-        call.res, 404,
-        "no consent channel " + call.Param(2) + " (call, email, mail, sms, casl_email)");
-  }
+  Result<domain::Channel> channel = ParseConsentChannel(call.Param(2));
+  if (!Check(call, channel.status())) return;
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"status", "phone", "email", "purpose", "basis", "expires_at", "jurisdiction", "method",
-          "disclosure_version", "disclosure_text", "evidence", "received_at", "text"});
-  domain::Consent c;
-  c.channel = *channel;
-  c.status = f.Enum<domain::ConsentStatus>("status", std::nullopt);
-  std::string phone = f.String("phone", false, 64);
-  std::string email = f.String("email", false, 254);
-  c.purpose = f.Enum<domain::ConsentPurpose>("purpose", domain::ConsentPurpose::Marketing);
-  c.basis = f.Enum<domain::ConsentBasis>("basis", domain::ConsentBasis::Express);
-  c.expires_at_us = f.Time("expires_at").value_or(0);
-  c.jurisdiction = f.String("jurisdiction", false, 64);
-  c.method = f.Enum<domain::ConsentMethod>("method", domain::ConsentMethod::Web);
-  c.disclosure_version = f.String("disclosure_version", false, 64);
-  std::string disclosure = f.String("disclosure_text", false, 20'000);
-  c.evidence = f.String("evidence", false, 20'000);
-  c.received_at_us = f.Time("received_at").value_or(0);
-  c.raw_text = f.String("text", false, 2000);
-  if (!phone.empty() && !email.empty()) f.Fail("email", "give a phone or an email, not both");
-  if (!f.ok()) return Run(api, call, Failed(f));
-  if (!phone.empty()) {
-    Result<std::string> e164 = api.phones().ToE164(phone);
-    if (!e164.ok()) return Run(api, call, e164.status().WithField("/phone"));
-    c.contact_point = *e164;
-  } else {
-    c.contact_point = email;
-  }
-  // The wording shown is kept as its hash: proof of what was disclosed without storing it twice.
-  if (!disclosure.empty()) c.disclosure_sha256 = ToHex(HashBytes(Sha256Of(disclosure)));
-  Run(api, call, domain::Command(domain::SetConsent{std::move(c)}));
+  Run(api, call, AsCommand(ParseSetConsent(*channel, *body, api.phones())));
 }
 
 void GetConsent(Api& api, Call& call) {
@@ -97,13 +60,11 @@ void GetConsent(Api& api, Call& call) {
 void SmsStop(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"phone", "text"});
-  std::string phone = f.String("phone", true, 64);
-  std::string text = f.String("text", false, 2000);
-  if (!Check(call, f.status())) return;
+  Result<SmsStopRequest> request = ParseSmsStop(*body);
+  if (!Check(call, request.status())) return;
   if (call.ctx.source == "api") call.ctx.source = "sms_stop";
-  Result<std::vector<service::Outcome>> changed = api.ledger().SmsStop(call.ctx, phone, text);
+  Result<std::vector<service::Outcome>> changed =
+      api.ledger().SmsStop(call.ctx, request->phone, request->text);
   if (!Check(call, changed.status())) return;
   json customers = json::array();
   for (const service::Outcome& o : *changed) {
@@ -115,12 +76,11 @@ void SmsStop(Api& api, Call& call) {
 void EmailBounce(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"email"});
-  std::string email = f.String("email", true, 254);
-  if (!Check(call, f.status())) return;
+  Result<EmailBounceRequest> request = ParseEmailBounce(*body);
+  if (!Check(call, request.status())) return;
   if (call.ctx.source == "api") call.ctx.source = "email_bounce";
-  Result<std::vector<service::Outcome>> changed = api.ledger().EmailBounce(call.ctx, email);
+  Result<std::vector<service::Outcome>> changed =
+      api.ledger().EmailBounce(call.ctx, request->email);
   if (!Check(call, changed.status())) return;
   json customers = json::array();
   for (const service::Outcome& o : *changed) {
@@ -132,11 +92,10 @@ void EmailBounce(Api& api, Call& call) {
 void AddNote(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"text", "pinned"});
-  domain::AddNote cmd{f.String("text", true), f.Bool("pinned")};
-  if (!Check(call, f.status())) return;
-  Result<service::Outcome> out = api.ledger().Execute(call.ctx, call.Param(1), cmd);
+  Result<domain::AddNote> cmd = ParseAddNote(*body);
+  if (!Check(call, cmd.status())) return;
+  Result<service::Outcome> out =
+      api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
   std::string note_id = "n" + std::to_string(out->first_version);
   const domain::Note* note = nullptr;
@@ -158,30 +117,19 @@ void AddNote(Api& api, Call& call) {
 void AmendNote(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"text"});
-  domain::AmendNote cmd{call.Param(2), f.String("text", true)};
-  if (!f.ok()) return Run(api, call, Failed(f));
-  Run(api, call, domain::Command(std::move(cmd)));
+  Run(api, call, AsCommand(ParseAmendNote(call.Param(2), *body)));
 }
 
 void RetractNote(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
   if (!body) return;
-  Fields f(*body);
-  f.Only({});
-  if (!f.ok()) return Run(api, call, Failed(f));
-  Run(api, call, domain::Command(domain::RetractNote{call.Param(2)}));
+  Run(api, call, AsCommand(ParseRetractNote(call.Param(2), *body)));
 }
 
 void Verify(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"emails"});
-  domain::VerifyInfo cmd{f.StringArray("emails")};
-  if (!f.ok()) return Run(api, call, Failed(f));
-  Run(api, call, domain::Command(std::move(cmd)));
+  Run(api, call, AsCommand(ParseVerifyInfo(*body)));
 }
 
 void Tag(Api& api, Call& call, bool add) {
@@ -195,59 +143,33 @@ void Tag(Api& api, Call& call, bool add) {
 void LogCall(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"outcome"});
-  domain::LogCall cmd{f.Enum<domain::CallOutcome>("outcome", std::nullopt)};
-  if (!f.ok()) return Run(api, call, Failed(f));
-  Run(api, call, domain::Command(cmd));
+  Run(api, call, AsCommand(ParseLogCall(*body)));
 }
 
 void LogCommunication(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"channel", "direction", "at", "contact_id"});
-  domain::LogCommunication cmd;
-  cmd.channel = f.Enum<domain::CommunicationChannel>("channel", std::nullopt);
-  cmd.direction = f.Enum<domain::Direction>("direction", domain::Direction::Inbound);
-  cmd.at_us = f.Time("at").value_or(0);
-  cmd.contact_id = f.String("contact_id", false, 128);
-  if (!f.ok()) return Run(api, call, Failed(f));
-  Run(api, call, domain::Command(std::move(cmd)));
+  Run(api, call, AsCommand(ParseLogCommunication(*body)));
 }
 
 void RecordJob(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"job_id", "status"});
-  domain::RecordJob cmd{f.String("job_id", true, 128),
-                        f.Enum<domain::JobStatus>("status", std::nullopt)};
-  if (!f.ok()) return Run(api, call, Failed(f));
-  Run(api, call, domain::Command(std::move(cmd)));
+  Run(api, call, AsCommand(ParseRecordJob(*body)));
 }
 
 void PutFinance(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  domain::SetFinance cmd;
-  for (const auto& [name, value] : body->items()) {
-    if (!value.is_string()) {
-      return Run(api, call, Status::InvalidArgument("must be a string").WithField("/" + name));
-    }
-    cmd.fields.push_back({name, value.get<std::string>()});
-  }
-  Run(api, call, domain::Command(std::move(cmd)));
+  Run(api, call, AsCommand(ParseSetFinance(*body)));
 }
 
 void Merge(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"duplicate"});
-  std::string duplicate = f.String("duplicate", true, 128);
-  if (!Check(call, f.status())) return;
-  SendOutcome(api, call, api.ledger().Merge(call.ctx, call.Param(1), duplicate));
+  Result<MergeRequest> request = ParseMerge(*body);
+  if (!Check(call, request.status())) return;
+  SendOutcome(api, call, api.ledger().Merge(call.ctx, call.Param(1), request->duplicate));
 }
 
 }  // namespace

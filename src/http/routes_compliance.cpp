@@ -1,6 +1,7 @@
 // Compliance: export (data subject access request), erasure, verification, the ledger digest.
 #include "common/clock.h"
 #include "common/hex.h"
+#include "http/command_parsers.h"
 #include "http/handlers.h"
 #include "http/problem.h"
 
@@ -25,12 +26,7 @@ void Export(Api& api, Call& call) {
 void Erase(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
   if (!body) return;
-  Fields f(*body);
-  f.Only({});
-  if (!Check(call, f.status())) return;
-  if (call.ctx.reason.empty()) {
-    return SendProblem(call.res, 422, "an erasure needs a reason", "/reason");
-  }
+  if (!Check(call, ParseErasure(*body, call.ctx.reason))) return;
   Result<service::Outcome> out = api.ledger().Erase(call.ctx, call.Param(1));
   if (!Check(call, out.status())) return;
   SetETag(call.res, out->state.version);

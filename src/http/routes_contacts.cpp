@@ -1,6 +1,8 @@
 // /v1/customers/{id}/contacts: the people behind a (fleet) customer.
 #include "common/clock.h"
+#include "domain/enum_names.h"
 #include "domain/profile_view.h"
+#include "http/command_parsers.h"
 #include "http/handlers.h"
 #include "http/problem.h"
 
@@ -26,35 +28,13 @@ json ContactJson(const domain::Contact& c, std::int64_t now, const domain::Domai
           {"unused", domain::ContactUnused(c, now, config)}};
 }
 
-// Normalises an optional phone field; answers 422 when it is not a phone number.
-std::optional<std::string> Phone(Api& api, Call& call, const std::optional<std::string>& raw,
-                                 bool* failed) {
-  if (!raw || raw->empty()) return raw;
-  Result<std::string> e164 = api.phones().ToE164(*raw);
-  if (!e164.ok()) {
-    SendProblem(call.res, e164.status().WithField("/phone"));
-    *failed = true;
-    return std::nullopt;
-  }
-  return *e164;
-}
-
 void Add(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"name", "email", "phone", "managed_by", "case_id"});
-  domain::AddContact cmd;
-  cmd.name = f.String("name", false, 200);
-  cmd.email = f.String("email", false, 254);
-  std::optional<std::string> phone = f.OptString("phone", 64);
-  cmd.managed_by = f.Enum<domain::ManagedBy>("managed_by", domain::ManagedBy::Provider);
-  cmd.case_id = f.String("case_id", false, 128);
-  if (!Check(call, f.status())) return;
-  bool failed = false;
-  cmd.phone = Phone(api, call, phone, &failed).value_or("");
-  if (failed) return;
-  Result<service::Outcome> out = api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd));
+  Result<domain::AddContact> cmd = ParseAddContact(*body, api.phones());
+  if (!Check(call, cmd.status())) return;
+  Result<service::Outcome> out =
+      api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
   std::string contact_id = "c" + std::to_string(out->first_version);
   for (const domain::Contact& c : out->state.contacts) {
@@ -71,22 +51,9 @@ void Add(Api& api, Call& call) {
 void Update(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"name", "email", "phone", "managed_by", "case_id"});
-  domain::UpdateContact cmd;
-  cmd.contact_id = call.Param(2);
-  cmd.name = f.OptString("name", 200);
-  cmd.email = f.OptString("email", 254);
-  std::optional<std::string> phone = f.OptString("phone", 64);
-  if (body->contains("managed_by") || body->contains("case_id")) {
-    f.Fail(body->contains("managed_by") ? "managed_by" : "case_id",
-           "cannot change: delete the contact and add a new one");
-  }
-  if (!Check(call, f.status())) return;
-  bool failed = false;
-  cmd.phone = Phone(api, call, phone, &failed);
-  if (failed) return;
-  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd)));
+  Result<domain::UpdateContact> cmd = ParseUpdateContact(call.Param(2), *body, api.phones());
+  if (!Check(call, cmd.status())) return;
+  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value()));
 }
 
 void Delete(Api& api, Call& call) {
@@ -99,11 +66,9 @@ void Delete(Api& api, Call& call) {
 void MergeContacts(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Fields f(*body);
-  f.Only({"main", "others"});
-  domain::MergeContacts cmd{f.String("main", true, 128), f.StringArray("others")};
-  if (!Check(call, f.status())) return;
-  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd)));
+  Result<domain::MergeContacts> cmd = ParseMergeContacts(*body);
+  if (!Check(call, cmd.status())) return;
+  SendOutcome(api, call, api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value()));
 }
 
 void List(Api& api, Call& call) {

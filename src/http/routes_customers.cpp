@@ -1,7 +1,7 @@
 // /v1/customers: register, read (now, at a version, as of a time), merge-patch, search, history.
 #include "common/clock.h"
 #include "common/hex.h"
-#include "domain/editable_json.h"
+#include "http/command_parsers.h"
 #include "http/handlers.h"
 #include "http/problem.h"
 
@@ -33,10 +33,9 @@ std::optional<std::uint64_t> UintParam(Call& call, const char* name, bool* bad) 
 void Register(Api& api, Call& call) {
   std::optional<json> body = ReadCommandBody(call);
   if (!body) return;
-  Result<domain::EditableProfile> profile = domain::ParseEditable(*body, api.phones());
-  if (!Check(call, profile.status())) return;
-  Result<service::Outcome> out =
-      api.ledger().Register(call.ctx, domain::RegisterCustomer{std::move(profile).value()});
+  Result<domain::RegisterCustomer> command = ParseRegister(*body, api.phones());
+  if (!Check(call, command.status())) return;
+  Result<service::Outcome> out = api.ledger().Register(call.ctx, std::move(command).value());
   if (!Check(call, out.status())) return;
   call.res.set_header("Location", "/v1/customers/" + out->customer_id);
   SendOutcome(api, call, out, out->duplicate ? 200 : 201);
