@@ -3,6 +3,7 @@
 #include <set>
 
 #include "domain/enum_names.h"
+#include "domain/json_diff.h"
 
 namespace ledger::domain {
 namespace {
@@ -62,7 +63,7 @@ Status OnlyKeys(const json& obj, std::initializer_list<const char*> allowed,
   std::set<std::string_view> known(allowed.begin(), allowed.end());
   for (const auto& [key, value] : obj.items()) {
     if (!known.contains(key)) {
-      return Bad("is not an editable field", base + "/" + key);
+      return Bad("is not an editable field", base + "/" + EscapeJsonPointerSegment(key));
     }
   }
   return Status::Ok();

@@ -9,11 +9,17 @@
 #include "crypto/sha256.h"
 #include "domain/editable_json.h"
 #include "domain/enum_names.h"
+#include "domain/json_diff.h"
 
 namespace ledger::http {
 namespace {
 
 using nlohmann::json;
+
+// The JSON Pointer of member `key` of the body.
+std::string MemberPointer(std::string_view key) {
+  return "/" + domain::EscapeJsonPointerSegment(key);
+}
 
 // Reads members of a JSON object. The first problem is kept (with its JSON pointer) and later
 // reads return defaults, so a parser reads everything and checks status() once. A null member
@@ -32,7 +38,7 @@ class Fields {
   // Fails on any member not in `allowed`.
   void Only(std::initializer_list<const char*> allowed);
   void Fail(std::string_view key, const std::string& message) {
-    FailAt("/" + PointerToken(key), message);
+    FailAt(MemberPointer(key), message);
   }
 
   const Status& status() const { return status_; }
@@ -104,7 +110,7 @@ std::vector<std::string> Fields::StringArray(const char* key, std::size_t max_it
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string()) {
-      FailAt("/" + PointerToken(key) + "/" + std::to_string(i), "must be a string");
+      FailAt(MemberPointer(key) + "/" + std::to_string(i), "must be a string");
       return {};
     }
     out.push_back((*v)[i].get<std::string>());
@@ -154,21 +160,6 @@ Result<std::optional<std::string>> Phone(const std::optional<std::string>& raw,
 }
 
 }  // namespace
-
-std::string PointerToken(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 Result<Envelope> ParseEnvelope(const json& body) {
   Fields f(body);
@@ -316,7 +307,7 @@ Result<domain::SetFinance> ParseSetFinance(const json& body) {
   domain::SetFinance cmd;
   for (const auto& [name, value] : body.items()) {
     if (!value.is_string()) {
-      return Status::InvalidArgument("must be a string").WithField("/" + PointerToken(name));
+      return Status::InvalidArgument("must be a string").WithField(MemberPointer(name));
     }
     cmd.fields.push_back({name, value.get<std::string>()});
   }

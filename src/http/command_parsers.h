@@ -93,7 +93,4 @@ Result<domain::Command> AsCommand(Result<C> parsed) {
   return domain::Command(std::move(parsed).value());
 }
 
-// `key` as one reference token of a JSON Pointer: "~" -> "~0", "/" -> "~1".
-std::string PointerToken(std::string_view key);
-
 }  // namespace ledger::http
