@@ -27,6 +27,16 @@ nlohmann::json ChangeView(const CustomerState& state, const domain::ViewOptions&
   return j;
 }
 
+// An event's data as history and the feed show it. The restricted finance section is readable
+// with the finance role only (and each read is logged), which history readers and feed
+// consumers need not have: its events show only that something restricted changed.
+nlohmann::json DataOutsideFinance(const domain::fb::EventPayload& payload) {
+  if (payload.event_type() == domain::fb::DomainEvent::FinanceInfoChanged) {
+    return nlohmann::json{{"restricted", true}};
+  }
+  return domain::EventDataJson(payload);
+}
+
 }  // namespace
 
 Result<CustomerState> Ledger::Profile(const std::string& customer_id) {
@@ -155,11 +165,7 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
       nlohmann::json before = ChangeView(state, view);
       domain::EvolveInPlace(state, **payload, MetaOf(e));
       h.changes = domain::FieldChangesToJson(domain::DiffJson(before, ChangeView(state, view)));
-      // The restricted finance section is readable with the finance role only, which history
-      // readers need not have.
-      h.data = (*payload)->event_type() == domain::fb::DomainEvent::FinanceInfoChanged
-                   ? nlohmann::json{{"restricted", true}}
-                   : domain::EventDataJson(**payload);
+      h.data = DataOutsideFinance(**payload);
       h.reason = *reason;
     }
     entries.push_back(std::move(h));
@@ -276,7 +282,7 @@ Result<std::vector<FeedEntry>> Ledger::Feed(std::uint64_t after_position, std::s
         error = payload.status();
         return false;
       }
-      f.data = domain::EventDataJson(**payload);
+      f.data = DataOutsideFinance(**payload);
     }
     entries.push_back(std::move(f));
     return true;

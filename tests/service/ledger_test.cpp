@@ -131,6 +131,27 @@ TEST_CASE("history shows who changed what, field by field", "[service][history]"
   CHECK(saw_name);
 }
 
+TEST_CASE("history and the feed never show the restricted finance section", "[service][finance]") {
+  LedgerFixture f;
+  std::string id = f.RegisterPerson("Ada", "Lovelace");
+  auto finance = LedgerFixture::As("finance-1", {domain::Role::kFinance});
+  REQUIRE(f.ledger().Execute(finance, id, domain::SetFinance{{{"account_no", "ACCT-9876"}}}).ok());
+
+  auto history = f.ledger().History(id, 1, 100);
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 2);
+  CHECK((*history)[1].type == "FinanceInfoChanged");
+  CHECK((*history)[1].data == nlohmann::json{{"restricted", true}});
+
+  auto feed = f.ledger().Feed(0, 100);
+  REQUIRE(feed.ok());
+  REQUIRE(feed->size() == 2);
+  CHECK((*feed)[1].type == "FinanceInfoChanged");
+  CHECK((*feed)[1].data == nlohmann::json{{"restricted", true}});
+  CHECK((*feed)[1].data.dump().find("ACCT-9876") == std::string::npos);
+  CHECK((*feed)[0].data["first_name"] == "Ada");  // other events keep their data
+}
+
 TEST_CASE("search by name prefix, phone in any format, email and id", "[service][search]") {
   LedgerFixture f;
   std::string ada = f.RegisterPerson("Ada", "Lovelace", "+12125552368", "ada@example.com");
