@@ -1,7 +1,7 @@
 // ledger-bench: measures the event store, the Ledger service and ledgerd and, in the same run,
 // the raw limit each figure is compared with (plain RocksDB, plain store appends, merely iterating
-// the events, a bare HTTP server). Every figure is a median over rounds and is printed with its ratio to its baseline. See
-// `ledger-bench --help` and `ledger-bench SUBCOMMAND --help`.
+// the events, a bare HTTP server). Every figure is a median over rounds and is printed with its
+// ratio to its baseline. See `ledger-bench --help` and `ledger-bench SUBCOMMAND --help`.
 
 #include <fmt/core.h>
 
