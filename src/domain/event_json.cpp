@@ -24,11 +24,13 @@ class JsonVisitor : public flatbuffers::IterationVisitor {
   void StartVector() override { Open(json::array()); }
   void EndVector() override { Close(); }
 
-  void Field(std::size_t, std::size_t, flatbuffers::ElementaryType type, bool,
-             const flatbuffers::TypeTable*, const char* name, const std::uint8_t* val) override {
+  void Field(std::size_t, std::size_t, flatbuffers::ElementaryType type, bool repeating,
+             const flatbuffers::TypeTable* ref, const char* name,
+             const std::uint8_t* val) override {
     key_ = name == nullptr ? std::string() : std::string(name);
     // A union's type tag is implied by the union member that follows it.
     skip_next_ = val != nullptr && type == flatbuffers::ET_UTYPE;
+    if (val == nullptr && !repeating) PutDefault(type, ref);
   }
 
   void UType(std::uint8_t, const char*) override { skip_next_ = false; }
@@ -68,6 +70,43 @@ class JsonVisitor : public flatbuffers::IterationVisitor {
     } else {
       Put(v);
     }
+  }
+
+  // FlatBuffers does not store a scalar equal to its default, and mini-reflection then skips the
+  // field; readers of history should still see `"kind": "person"` or `"pinned": false`. Every
+  // default in schema/ is zero (checked by a test), so the absent value is the zero of its type.
+  void PutDefault(flatbuffers::ElementaryType type, const flatbuffers::TypeTable* ref) {
+    switch (type) {
+      case flatbuffers::ET_BOOL:
+        return Bool(false);
+      case flatbuffers::ET_CHAR:
+      case flatbuffers::ET_UCHAR:
+      case flatbuffers::ET_SHORT:
+      case flatbuffers::ET_USHORT:
+      case flatbuffers::ET_INT:
+      case flatbuffers::ET_UINT:
+        return PutEnum(0, ZeroName(ref));
+      case flatbuffers::ET_LONG:
+        return Long(0);
+      case flatbuffers::ET_ULONG:
+        return ULong(0);
+      case flatbuffers::ET_FLOAT:
+      case flatbuffers::ET_DOUBLE:
+        return Double(0);
+      default:
+        return;  // strings, tables, vectors, unions: absent means absent
+    }
+  }
+
+  // The name of an enum's zero value; nullptr for a plain integer.
+  static const char* ZeroName(const flatbuffers::TypeTable* ref) {
+    if (ref == nullptr || ref->st != flatbuffers::ST_ENUM || ref->names == nullptr) return nullptr;
+    for (std::size_t i = 0; i < ref->num_elems; ++i) {
+      if ((ref->values == nullptr ? static_cast<std::int64_t>(i) : ref->values[i]) == 0) {
+        return ref->names[i];
+      }
+    }
+    return nullptr;
   }
 
   bool InArray() const { return !stack_.empty() && stack_.back()->is_array(); }
