@@ -1,5 +1,8 @@
 #include "domain/profile_view.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/clock.h"
 #include "domain/enum_names.h"
 
@@ -164,6 +167,28 @@ json ProfileJson(const CustomerState& s, const ViewOptions& o) {
     out["finance"] = std::move(finance);
   }
   return out;
+}
+
+std::int64_t ProfileJsonStableUntil(const CustomerState& state, const ViewOptions& options) {
+  const std::int64_t now = options.now_us;
+  std::int64_t until = std::numeric_limits<std::int64_t>::max();
+  auto consider = [&](std::int64_t change_at) {
+    if (change_at > now) until = std::min(until, change_at);
+  };
+  // Each term is the instant its predicate in rules.cpp flips.
+  for (const ConsentRecord& r : state.consents) {
+    if (r.consent.expires_at_us != 0) consider(r.consent.expires_at_us);  // ConsentInForce
+  }
+  for (const Email& e : state.emails) {
+    if (e.last_bounced_at_us != 0) {  // EmailBounced
+      consider(e.last_bounced_at_us + options.config.bounce_window_us + 1);
+    }
+  }
+  for (const Contact& c : state.contacts) {  // ContactUnused
+    consider(std::max(c.last_communication_at_us, c.created_at_us) +
+             options.config.contact_unused_after_us + 1);
+  }
+  return until;
 }
 
 }  // namespace ledger::domain

@@ -20,6 +20,12 @@ struct ViewOptions {
 
 nlohmann::json ProfileJson(const CustomerState& state, const ViewOptions& options);
 
+// The first instant after options.now_us at which a time-dependent value of ProfileJson may
+// change (a consent lapses, a bounce leaves its window, a contact becomes unused): ProfileJson is
+// the same for every now_us in [options.now_us, result). INT64_MAX when nothing will change.
+// Lets a reader keep a rendered profile until then or until the customer is written.
+std::int64_t ProfileJsonStableUntil(const CustomerState& state, const ViewOptions& options);
+
 // One consent record as JSON, with its proof (also used by the consent endpoint and export).
 nlohmann::json ConsentJson(const ConsentRecord& record, std::int64_t now_us);
 
