@@ -44,6 +44,21 @@ Result<CustomerState> Ledger::Profile(const std::string& customer_id) {
   return std::move(loaded.state);
 }
 
+Result<ProfileDocument> Ledger::CurrentProfileDocument(const std::string& customer_id) {
+  Impl& d = *impl_;
+  const std::int64_t now = d.Now();
+  if (std::optional<ProfileDocument> cached = d.documents.Get(customer_id, now)) return *cached;
+  const std::uint64_t ticket = d.documents.Ticket(customer_id);
+  LEDGER_ASSIGN_OR_RETURN(Loaded loaded, d.Load(customer_id));
+  const domain::ViewOptions view{now, d.options.domain, /*include_finance=*/false};
+  ProfileDocument document;
+  document.version = loaded.state.version;
+  document.stable_until_us = domain::ProfileJsonStableUntil(loaded.state, view);
+  document.json = std::make_shared<const std::string>(domain::ProfileJson(loaded.state, view).dump());
+  d.documents.Put(customer_id, ticket, document);
+  return document;
+}
+
 Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& key,
                                             std::uint64_t version,
                                             std::optional<std::int64_t> until_us,

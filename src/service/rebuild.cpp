@@ -194,6 +194,7 @@ class RecordQueue {
 Status Ledger::Rebuild(const std::function<void(std::uint64_t)>& progress) {
   Impl& d = *impl_;
   d.states.Clear();
+  d.documents.Clear();
   for (store::ColumnFamily cf : {store::ColumnFamily::kProfiles, store::ColumnFamily::kIndex,
                                  store::ColumnFamily::kSnapshots}) {
     LEDGER_RETURN_IF_ERROR(d.store->ClearRows(cf));
@@ -244,6 +245,8 @@ Status Ledger::Rebuild(const std::function<void(std::uint64_t)>& progress) {
   for (const Status& s : results) LEDGER_RETURN_IF_ERROR(s);
   LEDGER_RETURN_IF_ERROR(
       d.store->PutRows({{store::ColumnFamily::kProfiles, kVersionKey, d.ProjectionVersion()}}));
+  // Documents rendered while the projections were half rebuilt must not outlive the rebuild.
+  d.documents.Clear();
   if (progress) progress(scanned);
   return Status::Ok();
 }

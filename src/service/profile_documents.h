@@ -1,0 +1,62 @@
+// ProfileDocuments: the current profile of recently read customers, rendered as JSON text, so
+// that repeated reads of an unchanged customer skip the projection get, the decode and the
+// rendering (the GET endpoint's hot path).
+//
+// A document is served while (1) no append to its customer committed since it was rendered and
+// (2) the clock has not reached its stable_until (domain::ProfileJsonStableUntil: a consent lapse,
+// a bounce leaving its window...). (1) is kept without locking writers out: a reader takes a
+// Ticket before it reads the projection and Put keeps the document only if no Invalidate of that
+// shard happened in between, so a document rendered from a projection that a commit has since
+// replaced is never stored. Writers call Invalidate after every append, whatever its result.
+//
+// Thread-safe: 16 shards, each a mutex and a map; no lock is held while rendering. Bounded: a
+// shard that reaches max_entries / 16 documents is emptied (reads then refill it).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace ledger::service {
+
+struct ProfileDocument {
+  std::uint64_t version = 0;
+  std::int64_t stable_until_us = 0;  // served only before this instant
+  std::shared_ptr<const std::string> json;
+};
+
+class ProfileDocuments {
+ public:
+  explicit ProfileDocuments(std::size_t max_entries);
+
+  // The document for `customer_id` if it is still valid at `now_us`.
+  std::optional<ProfileDocument> Get(const std::string& customer_id, std::int64_t now_us) const;
+
+  // Taken before reading the projection a document is rendered from.
+  std::uint64_t Ticket(const std::string& customer_id) const;
+  // Keeps `document` unless a write to the shard was committed since `ticket`.
+  void Put(const std::string& customer_id, std::uint64_t ticket, ProfileDocument document);
+
+  // After any append to `customer_id` (committed or not) and any projection rewrite.
+  void Invalidate(const std::string& customer_id);
+  void Clear();
+
+ private:
+  struct Shard {
+    mutable std::mutex mu;
+    std::uint64_t writes = 0;                                  // guarded by mu
+    std::unordered_map<std::string, ProfileDocument> entries;  // guarded by mu
+  };
+  static constexpr std::size_t kShards = 16;
+
+  Shard& ShardOf(const std::string& customer_id) const;
+
+  const std::size_t max_per_shard_;
+  mutable std::array<Shard, kShards> shards_;
+};
+
+}  // namespace ledger::service
