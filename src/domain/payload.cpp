@@ -28,6 +28,9 @@ Result<const fb::EventPayload*> ReadPayload(std::string_view bytes) {
       payload->event_type() > fb::DomainEvent::MAX) {
     return Status::Corruption("event payload holds no known event");
   }
+  // The verifier accepts a union whose type is set and whose table is absent; every reader of a
+  // payload dereferences the table.
+  if (payload->event() == nullptr) return Status::Corruption("event payload has no event table");
   return payload;
 }
 
