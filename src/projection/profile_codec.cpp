@@ -244,6 +244,11 @@ Result<domain::CustomerState> DecodeProfile(std::string_view unaligned) {
   });
   if (p.communications_by_channel() != nullptr) {
     const auto* counts = p.communications_by_channel();
+    // FlatBuffers 2.0's verifier checks a vector's bounds but not its elements' alignment; the
+    // builder always aligns 8-byte elements, so a misaligned vector was not written by us.
+    if (reinterpret_cast<std::uintptr_t>(counts->Data()) % alignof(std::uint64_t) != 0) {
+      return Status::Corruption("stored profile has a misaligned vector");
+    }
     std::size_t n = std::min<std::size_t>(counts->size(), s.communications_by_channel.size());
     for (std::size_t i = 0; i < n; ++i)
       s.communications_by_channel[i] = counts->Get(static_cast<flatbuffers::uoffset_t>(i));
