@@ -13,8 +13,10 @@
 // Start() return after in-flight requests finish.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "http/api.h"
@@ -24,10 +26,18 @@
 
 namespace ledger::http {
 
+// ledgerd's default --threads: 8 per core, at least 16. A write holds its handler while its
+// group commit syncs to disk (sync durability), so handlers are sized for that wait rather than
+// for the cores: with one per core, each fsync would carry at most a core's count of writes.
+// Reads are CPU-bound either way; more handlers than cores only interleave them.
+inline std::size_t DefaultHandlerThreads() {
+  return std::max<std::size_t>(16, 8 * std::max(1u, std::thread::hardware_concurrency()));
+}
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                     // 0: pick a free port (see port())
-  std::size_t threads = 8;             // handlers running at once
+  std::size_t threads = DefaultHandlerThreads();  // handlers running at once
   std::size_t max_connections = 1024;  // connection threads at most
   int backlog = 1024;
   std::size_t max_body_bytes = 1 << 20;

@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "common/result.h"
+#include "http/server.h"
 #include "report.h"
 
 namespace ledger::bench {
 
 struct HttpOptions {
   // ledgerd's --threads (handlers at once) and the bare server's; ledgerd's own default.
-  std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
+  std::size_t threads = ledger::http::DefaultHandlerThreads();
   std::size_t seconds = 3;                          // duration of each wrk run (whole seconds)
   std::size_t rounds = 5;                           // the median over rounds is reported
   std::vector<std::size_t> connections = {16, 64};  // wrk connections of the GET runs
