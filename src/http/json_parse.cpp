@@ -14,6 +14,12 @@ std::optional<nlohmann::json> ParseJsonObject(std::string_view text, std::string
     if (depth > kMaxJsonDepth || (opens && depth >= kMaxJsonDepth)) too_deep = true;
     return !too_deep;
   };
+  // nlohmann's parser stops at a NUL byte as if the input ended there, so "{}\0anything" would
+  // parse; a NUL is never valid JSON outside a string (and never raw inside one).
+  if (text.find('\0') != std::string_view::npos) {
+    *error = "the body is not valid JSON (it holds a NUL byte)";
+    return std::nullopt;
+  }
   nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), limit_depth,
                                              /*allow_exceptions=*/false);
   if (too_deep) {

@@ -3,7 +3,8 @@
 //   json: `{"time":"...","level":"info","event":"request","method":"GET",...}` (one object a line)
 // In JSON mode main() sets spdlog's pattern to `{"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v}`,
 // and this renders the fields that go in place of %v. Values are never tokens or personal data:
-// callers log ids, routes, statuses, actors and times only. Pure; thread-safe.
+// callers log ids, routes, statuses, actors and times only. A value that is not valid UTF-8 (a
+// request path) is logged with U+FFFD in place of the bad bytes. Pure; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,7 +21,8 @@ inline std::string LogLine(bool json, const std::string& event, const LogFields&
   if (json) {
     out = "\"event\":" + nlohmann::json(event).dump();
     for (const auto& [key, value] : fields)
-      out += "," + nlohmann::json(key).dump() + ":" + value.dump();
+      out += "," + nlohmann::json(key).dump() + ":" +
+             value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out;
   }
   out = event;

@@ -41,6 +41,12 @@ Kind KindFor(int status) {
   }
 }
 
+// A detail may quote the request (an unknown route's path), which need not be UTF-8: invalid
+// bytes become U+FFFD instead of making dump() throw where nothing catches it.
+std::string DumpProblem(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 int HttpStatusFor(const Status& s) {
@@ -88,7 +94,8 @@ nlohmann::json ProblemJson(int http_status, const std::string& detail, const std
 void SendProblem(httplib::Response& res, int http_status, const std::string& detail,
                  const std::string& pointer) {
   res.status = http_status;
-  res.set_content(ProblemJson(http_status, detail, pointer).dump(), "application/problem+json");
+  res.set_content(DumpProblem(ProblemJson(http_status, detail, pointer)),
+                  "application/problem+json");
 }
 
 void SendProblem(httplib::Response& res, const Status& status) {
@@ -99,7 +106,7 @@ void SendProblem(httplib::Response& res, const Status& status) {
   nlohmann::json body = ProblemJson(http_status, detail, status.field());
   if (status.actual_version()) body["current_version"] = *status.actual_version();
   res.status = http_status;
-  res.set_content(body.dump(), "application/problem+json");
+  res.set_content(DumpProblem(body), "application/problem+json");
 }
 
 }  // namespace ledger::http

@@ -135,7 +135,9 @@ void Verify(Api& api, Call& call) {
 void Tag(Api& api, Call& call, bool add) {
   std::optional<json> body = ReadCommandBody(call, /*allow_empty=*/true);
   if (!body) return;
-  std::string tag = httplib::detail::decode_url(call.Param(2), false);
+  // cpp-httplib matched the route on the decoded path: decoding again would turn a tag
+  // "50%25off" (sent as 50%2525off) into "50%off".
+  std::string tag = call.Param(2);
   Run(api, call,
       add ? domain::Command(domain::AddTag{tag}) : domain::Command(domain::RemoveTag{tag}));
 }
