@@ -5,7 +5,9 @@
 #include <chrono>
 
 #include "common/clock.h"
+#include "common/hex.h"
 #include "crypto/random.h"
+#include "crypto/sha256.h"
 #include "domain/profile_view.h"
 #include "http/log_line.h"
 #include "http/problem.h"
@@ -178,6 +180,10 @@ void Api::Route(Method method, const std::string& pattern, const std::string& na
           }
           // Keys are the client's namespace: two keys that share a value do not collide.
           call.ctx.idempotency_key = call.ctx.principal.actor + ":" + key;
+          // A retry repeats the request; the same key with another method, path or body is
+          // refused (409) instead of answering the first request's outcome.
+          call.ctx.request_fingerprint =
+              ToHex(HashBytes(Sha256Of(req.method + " " + req.path + "\n" + req.body)));
         }
         try {
           Permit permit(handlers_);

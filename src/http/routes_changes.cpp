@@ -105,7 +105,8 @@ void AddNote(Api& api, Call& call) {
   if (note == nullptr) return SendProblem(call.res, 500, "the note was not found after adding it");
   call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note_id);
   SetETag(call.res, out->state.version);
-  SendJson(call.res, out->duplicate ? 200 : 201,
+  // An idempotent retry answers what the first request did (API.md): 201 again.
+  SendJson(call.res, 201,
            {{"id", note->id},
             {"text", note->text},
             {"author", note->author},

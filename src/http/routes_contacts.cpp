@@ -43,7 +43,8 @@ void Add(Api& api, Call& call) {
     SetETag(call.res, out->state.version);
     json body_out = ContactJson(c, SystemNowMicros(), api.ledger().options().domain);
     body_out["customer_version"] = out->state.version;
-    return SendJson(call.res, out->duplicate ? 200 : 201, body_out);
+    // An idempotent retry answers what the first request did (API.md): 201 again.
+    return SendJson(call.res, 201, body_out);
   }
   SendProblem(call.res, 500, "the contact was not found after adding it");
 }

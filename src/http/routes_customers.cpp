@@ -38,7 +38,8 @@ void Register(Api& api, Call& call) {
   Result<service::Outcome> out = api.ledger().Register(call.ctx, std::move(command).value());
   if (!Check(call, out.status())) return;
   call.res.set_header("Location", "/v1/customers/" + out->customer_id);
-  SendOutcome(api, call, out, out->duplicate ? 200 : 201);
+  // An idempotent retry answers what the first request did (API.md): 201 again.
+  SendOutcome(api, call, out, 201);
 }
 
 void Get(Api& api, Call& call) {

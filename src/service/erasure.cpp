@@ -10,7 +10,10 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
   if (!ctx.idempotency_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
                             d.store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) return d.RetryOutcome(customer_id, *first);
+    if (first) {
+      LEDGER_RETURN_IF_ERROR(d.CheckRetry(ctx, *first, customer_id));
+      return d.RetryOutcome(customer_id, *first);
+    }
   }
   for (int attempt = 1;; ++attempt) {
     LEDGER_ASSIGN_OR_RETURN(Loaded current, d.Load(customer_id));

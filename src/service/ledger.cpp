@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/bytes.h"
+#include "common/hex.h"
 #include "crypto/random.h"
 #include "domain/editable_json.h"
 #include "domain/evolve.h"
@@ -145,7 +146,34 @@ store::EventMetadata Ledger::Impl::MetadataFor(const RequestContext& ctx) const 
   m.actor = ctx.principal.actor;
   m.source = ctx.source.empty() ? "api" : ctx.source;
   m.correlation_id = ctx.correlation_id;
+  m.causation_id = CausationOf(ctx);
   return m;  // the reason is sealed per stream (StreamAppend::reason)
+}
+
+std::string Ledger::Impl::CausationOf(const RequestContext& ctx) const {
+  if (ctx.idempotency_key.empty() || ctx.request_fingerprint.empty()) return "";
+  // Keyed: the envelope outlives an erasure, and a plain hash of a short body that holds a
+  // phone number could be reversed by trying every number.
+  projection::Token token = projector->TokenOf("request:" + ctx.request_fingerprint);
+  return "request:" + ToHex(projection::TokenBytes(token));
+}
+
+Status Ledger::Impl::CheckRetry(const RequestContext& ctx, const store::AppendResult& first,
+                                const std::string& customer_id) const {
+  bool same_customer = customer_id.empty();
+  for (const store::StreamRange& r : first.streams) same_customer |= r.stream == customer_id;
+  if (!same_customer || first.streams.empty()) {
+    return Status::Conflict("this Idempotency-Key was used for a request to another customer");
+  }
+  std::string expected = CausationOf(ctx);
+  if (expected.empty()) return Status::Ok();
+  LEDGER_ASSIGN_OR_RETURN(store::Event event, store->ReadEvent(first.first_position));
+  // Appends made without a fingerprint recorded none: nothing to compare with.
+  std::string_view recorded = event.view().causation_id();
+  if (!recorded.empty() && recorded != expected) {
+    return Status::Conflict("this Idempotency-Key was used for a different request");
+  }
+  return Status::Ok();
 }
 
 Result<Outcome> Ledger::Impl::RetryOutcome(const std::string& id,
@@ -172,7 +200,10 @@ Result<Outcome> Ledger::Impl::Run(const RequestContext& ctx, const std::string& 
   if (!ctx.idempotency_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
                             store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) return RetryOutcome(id, *first);
+    if (first) {
+      LEDGER_RETURN_IF_ERROR(CheckRetry(ctx, *first, id));
+      return RetryOutcome(id, *first);
+    }
   }
   for (int attempt = 1;; ++attempt) {
     LEDGER_ASSIGN_OR_RETURN(Loaded current, Load(id, /*cached=*/true));
@@ -234,7 +265,10 @@ Result<Outcome> Ledger::Register(const RequestContext& ctx, domain::RegisterCust
   if (!ctx.idempotency_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
                             d.store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first && !first->streams.empty()) return d.RetryOutcome(first->streams[0].stream, *first);
+    if (first) {
+      LEDGER_RETURN_IF_ERROR(d.CheckRetry(ctx, *first, ""));
+      return d.RetryOutcome(first->streams[0].stream, *first);
+    }
   }
   std::int64_t now = d.Now();
   CustomerState state;
@@ -295,7 +329,10 @@ Result<Outcome> Ledger::Merge(const RequestContext& ctx, const std::string& surv
   if (!ctx.idempotency_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
                             d.store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) return d.RetryOutcome(survivor_id, *first);
+    if (first) {
+      LEDGER_RETURN_IF_ERROR(d.CheckRetry(ctx, *first, survivor_id));
+      return d.RetryOutcome(survivor_id, *first);
+    }
   }
   for (int attempt = 1;; ++attempt) {
     LEDGER_ASSIGN_OR_RETURN(Loaded survivor, d.Load(survivor_id));

@@ -70,6 +70,9 @@ struct RequestContext {
   std::string idempotency_key;                    // a retry returns the first outcome
   std::optional<std::uint64_t> expected_version;  // If-Match
   std::string correlation_id;
+  // What makes a retry the same request (HTTP: a hash of method, path and body). With an
+  // idempotency key, a key first used for another request is refused (kConflict).
+  std::string request_fingerprint;
 };
 
 struct Outcome {

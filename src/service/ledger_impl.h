@@ -96,6 +96,13 @@ struct Ledger::Impl {
   // another writer got in between, unless the caller pinned the version.
   Result<Outcome> Run(const RequestContext& ctx, const std::string& customer_id,
                       const CommandFactory& factory);
+  // The causation id recorded on the events of an idempotent request: its fingerprint, keyed
+  // like the index terms. Empty without an idempotency key or fingerprint.
+  std::string CausationOf(const RequestContext& ctx) const;
+  // `first` is what an earlier append with ctx's idempotency key wrote: kConflict unless it was
+  // for `customer_id` (empty: any customer) and, when both are known, the same request.
+  Status CheckRetry(const RequestContext& ctx, const store::AppendResult& first,
+                    const std::string& customer_id) const;
   // The outcome of an idempotent retry: the state as the first request left it.
   Result<Outcome> RetryOutcome(const std::string& customer_id, const store::AppendResult& first);
 
