@@ -42,7 +42,14 @@ void GetConsent(Api& api, Call& call) {
     channels[domain::EnumName(ch)] = json::array();
   }
   for (const domain::ConsentRecord& r : state->consents) {
-    channels[domain::EnumName(r.consent.channel)].push_back(domain::ConsentJson(r, now));
+    json proof = domain::ConsentJson(r, now);
+    // The proof names the source of the request that recorded the decision (API.md); the fold
+    // keeps who and when, the source is in the event's envelope.
+    Result<std::vector<service::HistoryEntry>> event =
+        api.ledger().History(state->id, r.version, 1);
+    if (!Check(call, event.status())) return;
+    proof["source"] = event->empty() ? json(nullptr) : json(event->front().source);
+    channels[domain::EnumName(r.consent.channel)].push_back(std::move(proof));
   }
   SetETag(call.res, state->version);
   SendJson(call.res, 200,
