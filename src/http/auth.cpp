@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -129,8 +131,12 @@ Result<Authenticator::DevKey> Authenticator::EnsureDevKey(const std::string& pat
 }
 
 std::optional<service::Principal> Authenticator::Authenticate(std::string_view header) const {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+  constexpr std::string_view kBearer = "bearer ";
+  // The scheme is case-insensitive (RFC 9110 section 11.1): "bearer" and "BEARER" are Bearer.
+  if (header.size() <= kBearer.size() ||
+      !std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char want, char got) {
+        return want == std::tolower(static_cast<unsigned char>(got));
+      })) {
     return std::nullopt;
   }
   std::string digest = Digest(Trim(header.substr(kBearer.size())));
