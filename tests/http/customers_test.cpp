@@ -84,10 +84,11 @@ TEST_CASE("customers: a company, and the actor is the token's whatever the body 
           "[http][customers]") {
   Server server;
   ApiClient manager = server.As(keys::kManager);
-  Reply r = manager.Post("/v1/customers", {{"kind", "company"},
-                                           {"company_name", "Acme Fleet"},
-                                           {"contact_name", "Wile E."},
-                                           {"phones", {{{"kind", "work"}, {"number", "+44 20 7946 0018"}}}}});
+  Reply r = manager.Post("/v1/customers",
+                         {{"kind", "company"},
+                          {"company_name", "Acme Fleet"},
+                          {"contact_name", "Wile E."},
+                          {"phones", {{{"kind", "work"}, {"number", "+44 20 7946 0018"}}}}});
   json p = CheckOk(r, 201);
   CHECK(p["kind"] == "company");
   CHECK(p["company_name"] == "Acme Fleet");
@@ -150,8 +151,8 @@ TEST_CASE("customers: GET of an unknown customer is 404, any staff role may read
     INFO(key.actor);
     json p = CheckOk(server.As(key).Get("/v1/customers/" + id));
     CHECK(p["id"] == id);
-    CHECK(p.contains("finance") == (std::string(key.roles) == "finance" ||
-                                    std::string(key.roles) == "admin"));
+    CHECK(p.contains("finance") ==
+          (std::string(key.roles) == "finance" || std::string(key.roles) == "admin"));
   }
   ApiClient agent = server.As(keys::kAgent);
   CheckProblem(agent.Get("/v1/customers/01a2087b-0000-7000-8000-000000000000"), 404);
@@ -219,8 +220,8 @@ TEST_CASE("customers: PATCH appends one event per changed field group, each with
   CheckProblem(agent.Patch(path, {{"emails", {{{"address", "nope"}}}}}), 422, "/emails/0/address");
   CheckProblem(agent.Patch(path, {{"first_name", nullptr}, {"last_name", nullptr}}), 422,
                "/last_name");
-  CheckProblem(agent.Patch(path, {{"phones", {{{"id", "p999"}, {"number", "+12125550199"}}}}}),
-               422, "/phones/0/id");
+  CheckProblem(agent.Patch(path, {{"phones", {{{"id", "p999"}, {"number", "+12125550199"}}}}}), 422,
+               "/phones/0/id");
   CheckProblem(agent.Patch(path, {{"preferences", {{"do_not_call", "yes"}}}}), 422,
                "/preferences/do_not_call");
   CheckProblem(agent.Patch("/v1/customers/unknown-id", {{"last_name", "X"}}), 404);
@@ -328,8 +329,9 @@ TEST_CASE("customers: search by name prefix, phone, email, external id and ledge
                 {"phones", {{{"number", "+1 646 555 0100"}}}},
                 {"external_ids", {{{"system", "dms"}, {"id", "A-7"}}}}};
   std::string ada_byron = RegisterCustomer(port, byron);
-  std::string grace = RegisterCustomer(
-      port, {{"first_name", "Grace"}, {"last_name", "Hopper"}, {"emails", {{{"address", "grace@navy.mil"}}}}});
+  std::string grace = RegisterCustomer(port, {{"first_name", "Grace"},
+                                              {"last_name", "Hopper"},
+                                              {"emails", {{{"address", "grace@navy.mil"}}}}});
   ApiClient agent = server.As(keys::kAgent);
 
   auto ids = [&](const std::string& query) {
@@ -361,7 +363,7 @@ TEST_CASE("customers: search by name prefix, phone, email, external id and ledge
   REQUIRE(page["customers"].size() == 1);
   CHECK(page["customers"][0]["emails"][0]["address"] == "grace@navy.mil");
 
-  CheckProblem(agent.Get("/v1/customers"), 400);          // no q
+  CheckProblem(agent.Get("/v1/customers"), 400);           // no q
   CheckProblem(agent.Get("/v1/customers?q="), 422, "/q");  // empty q
 }
 
@@ -369,8 +371,8 @@ TEST_CASE("customers: search pages with limit and cursor", "[http][customers]") 
   Server server;
   std::set<std::string> registered;
   for (int i = 0; i < 5; ++i) {
-    registered.insert(
-        RegisterCustomer(server.port(), {{"first_name", "Pat"}, {"last_name", "Doe" + std::to_string(i)}}));
+    registered.insert(RegisterCustomer(
+        server.port(), {{"first_name", "Pat"}, {"last_name", "Doe" + std::to_string(i)}}));
   }
   ApiClient agent = server.As(keys::kAgent);
   std::vector<std::string> seen;
