@@ -5,8 +5,8 @@
 //
 // Contract of every Parse* function:
 //   * The body is the request's JSON object after ParseEnvelope's members (reason, source) were
-//     removed; path parameters and the services a parser needs (the phone normalizer) are
-//     arguments.
+//     removed (ParseEnvelope itself reads the whole object); path parameters and the services a
+//     parser needs (the phone normalizer) are arguments.
 //   * A refused body is kInvalidArgument (HTTP 422) with Status::field() set to the JSON Pointer
 //     (RFC 6901) of the member at fault: "/status", "/others/2", "/phones/1/number". For a
 //     missing member it names where the member belongs; "~" and "/" inside member names are

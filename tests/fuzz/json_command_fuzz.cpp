@@ -151,7 +151,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   nlohmann::json body = std::move(*parsed);
   if (!body.is_object()) fuzz::Fail("ParseJsonObject returned something other than an object");
 
-  // ReadCommandBody: the envelope, then the body without it.
+  // ReadCommandBody: the envelope, then the body without it. ledgerd stops at a bad envelope;
+  // the parsers still run here, since they never see the envelope's members.
   Result<http::Envelope> envelope = http::ParseEnvelope(body);
   if (!envelope.ok()) fuzz::CheckRefusal(envelope.status(), body, "envelope");
   std::string reason = envelope.ok() ? envelope->reason.value_or("") : "";
