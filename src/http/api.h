@@ -73,6 +73,8 @@ class Api {
   Metrics& metrics() { return metrics_; }
   // Set when the server is stopping: long-lived responses (SSE) end.
   std::atomic<bool>& stopping() { return stopping_; }
+  // Event streams open now; stopping waits for them to end their body.
+  std::atomic<int>& open_streams() { return open_streams_; }
 
   // Records one request in the metrics and the access log.
   void Record(const httplib::Request& req, const httplib::Response& res, const std::string& route,
@@ -89,6 +91,7 @@ class Api {
   domain::PhoneNormalizer phones_;
   std::counting_semaphore<1024> handlers_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> open_streams_{0};
 };
 
 // Response helpers shared by the route files.

@@ -22,18 +22,26 @@ Kind KindFor(int status) {
       return {"method-not-allowed", "Method not allowed"};
     case 406:
       return {"not-acceptable", "Not acceptable"};
+    case 408:
+      return {"request-timeout", "The request was not received in time"};
     case 409:
       return {"conflict", "Conflicts with the current state"};
     case 412:
       return {"stale-version", "The resource changed since that version"};
     case 413:
       return {"too-large", "The request body is too large"};
+    case 414:
+      return {"uri-too-long", "The request target is too long"};
     case 415:
       return {"unsupported-media-type", "The body must be application/json"};
     case 422:
       return {"invalid-field", "A field breaks a rule"};
     case 428:
       return {"precondition-required", "A precondition header is required"};
+    case 431:
+      return {"headers-too-large", "The request headers are too large"};
+    case 501:
+      return {"not-implemented", "Not implemented"};
     case 503:
       return {"unavailable", "Temporarily unavailable"};
     default:

@@ -56,18 +56,32 @@ void Batch(Api& api, Call& call, std::uint64_t after) {
   SendJson(call.res, 200, {{"events", std::move(events)}, {"next_after", next}});
 }
 
+// Counts a stream as open for as long as cpp-httplib holds its provider.
+class OpenStream {
+ public:
+  explicit OpenStream(std::atomic<int>& count) : count_(count) { ++count_; }
+  ~OpenStream() { --count_; }
+  OpenStream(const OpenStream&) = delete;
+  OpenStream& operator=(const OpenStream&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
+
 // SSE: `id:` is the position, so a reconnecting client resumes with Last-Event-ID.
 void Stream(Api& api, Call& call, std::uint64_t after) {
+  auto open = std::make_shared<OpenStream>(api.open_streams());
   auto position = std::make_shared<std::uint64_t>(after);
   auto last_write =
       std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   service::Ledger& ledger = api.ledger();
   std::atomic<bool>& stopping = api.stopping();
+  call.res.status = 200;  // for the access log; the body is written after the handler returns
   call.res.set_header("Cache-Control", "no-store");
   call.res.set_header("X-Accel-Buffering", "no");
   call.res.set_chunked_content_provider(
       "text/event-stream",
-      [&ledger, &stopping, position, last_write](std::size_t, httplib::DataSink& sink) {
+      [&ledger, &stopping, open, position, last_write](std::size_t, httplib::DataSink& sink) {
         if (stopping.load()) {
           sink.done();
           return true;
