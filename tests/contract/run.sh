@@ -165,7 +165,7 @@ check getMetrics 200 GET /metrics
 check registerCustomer 201 POST /v1/customers -H "$AGENT" -H "$JSON" -H "Idempotency-Key: reg-ada" \
   --data-raw '{"first_name":"Ada","last_name":"Lovelace","phones":[{"kind":"cell","number":"(212) 555-2368"}],"emails":[{"address":"ada@example.com"}],"external_ids":[{"system":"dms","id":"4711"}],"tags":["vip"],"reason":"walk-in","source":"ui"}'
 ada=$(field id)
-check registerCustomer 200 POST /v1/customers -H "$AGENT" -H "$JSON" -H "Idempotency-Key: reg-ada" \
+check registerCustomer 201 POST /v1/customers -H "$AGENT" -H "$JSON" -H "Idempotency-Key: reg-ada" \
   --data-raw '{"first_name":"Ada","last_name":"Lovelace","phones":[{"kind":"cell","number":"(212) 555-2368"}],"emails":[{"address":"ada@example.com"}],"external_ids":[{"system":"dms","id":"4711"}],"tags":["vip"],"reason":"walk-in","source":"ui"}'
 [ "$(field id)" = "$ada" ] || fail "registerCustomer: the retry answered another customer"
 check registerCustomer 422 POST /v1/customers -H "$AGENT" -H "$JSON" \
@@ -247,7 +247,7 @@ check getConsent 404 GET /v1/customers/no-such-customer/consent -H "$COMPLIANCE"
 check addNote 201 POST "/v1/customers/$ada/notes" -H "$AGENT" -H "$JSON" -H "Idempotency-Key: note-1" \
   --data-raw '{"text":"Prefers calls after 5pm","pinned":true}'
 note=$(field id)
-check addNote 200 POST "/v1/customers/$ada/notes" -H "$AGENT" -H "$JSON" -H "Idempotency-Key: note-1" \
+check addNote 201 POST "/v1/customers/$ada/notes" -H "$AGENT" -H "$JSON" -H "Idempotency-Key: note-1" \
   --data-raw '{"text":"Prefers calls after 5pm","pinned":true}'
 check addNote 413 POST "/v1/customers/$ada/notes" -H "$AGENT" -H "$JSON" --data-raw "{\"text\":\"$big\"}"
 check addNote 404 POST /v1/customers/no-such-customer/notes -H "$AGENT" -H "$JSON" --data-raw '{"text":"x"}'
