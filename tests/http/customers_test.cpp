@@ -2,6 +2,7 @@
 // concurrency (If-Match, If-None-Match), time travel (?version, ?as_of), search and history.
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "endpoint_fixture.h"
 
@@ -257,6 +258,45 @@ TEST_CASE("customers: If-Match stale is 412 and writes nothing, current succeeds
   CHECK(p["version"] == 4);
   p = CheckOk(agent.Patch(path, {{"language", "de"}}, {{"If-Match", "*"}}));
   CHECK(p["version"] == 5);
+}
+
+TEST_CASE("customers: of concurrent changes pinned to the same version exactly one succeeds",
+          "[http][customers]") {
+  Server server;
+  int port = server.port();
+  std::string id = RegisterCustomer(port);
+  std::string other = RegisterCustomer(port, {{"last_name", "Other"}});
+  constexpr int kWriters = 8;
+  std::vector<int> statuses(kWriters, 0);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    // Catch2's assertions are not thread-safe: the threads only record what they got.
+    writers.emplace_back([&, i] {
+      ApiClient agent(port, keys::kAgent);
+      Reply r = agent.Patch("/v1/customers/" + id, {{"last_name", "Writer" + std::to_string(i)}},
+                            {{"If-Match", ETagOf(1)}});
+      statuses[static_cast<std::size_t>(i)] = r.answered ? r.status : -1;
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+  CHECK(std::count(statuses.begin(), statuses.end(), 412) == kWriters - 1);
+  CHECK(LogPosition(port) == 3);
+  json p = ProfileOf(port, id);
+  CHECK(p["version"] == 2);
+  CHECK(p["last_name"].get<std::string>().rfind("Writer", 0) == 0);
+
+  // Merges and erasures honour If-Match too.
+  Unchanged before(port, id);
+  CheckProblem(server.As(keys::kManager)
+                   .Post("/v1/customers/" + id + "/merge", {{"duplicate", other}},
+                         {{"If-Match", ETagOf(1)}}),
+               412);
+  CheckProblem(server.As(keys::kCompliance)
+                   .Post("/v1/customers/" + id + "/erasure", {{"reason", "asked"}},
+                         {{"If-Match", ETagOf(1)}}),
+               412);
+  before.Check();
 }
 
 TEST_CASE("customers: If-None-Match with the current ETag is 304 without a body",
