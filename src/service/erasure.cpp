@@ -69,7 +69,7 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
     request.recorded_at_us = now;
     request.idempotency_key = ctx.idempotency_key;
     request.rows = std::move(rows);
-    Result<store::AppendResult> appended = d.store->Append(std::move(request));
+    Result<store::AppendResult> appended = d.Commit(std::move(request));
     if (!appended.ok()) {
       bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
       if (raced && !ctx.expected_version && attempt < d.options.max_attempts) continue;

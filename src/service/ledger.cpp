@@ -195,6 +195,14 @@ Result<Outcome> Ledger::Impl::RetryOutcome(const std::string& id,
   return out;
 }
 
+Result<store::AppendResult> Ledger::Impl::Commit(store::AppendRequest request) {
+  std::vector<std::string> customers;
+  for (const auto& stream : request.streams) customers.push_back(stream.stream);
+  Result<store::AppendResult> appended = store->Append(std::move(request));
+  for (const std::string& id : customers) documents.Invalidate(id);
+  return appended;
+}
+
 Result<Outcome> Ledger::Impl::Run(const RequestContext& ctx, const std::string& id,
                                   const CommandFactory& factory) {
   if (!ctx.idempotency_key.empty()) {
@@ -228,7 +236,7 @@ Result<Outcome> Ledger::Impl::Run(const RequestContext& ctx, const std::string& 
     request.recorded_at_us = now;
     request.idempotency_key = ctx.idempotency_key;
     request.rows = std::move(applied.rows);
-    Result<store::AppendResult> appended = store->Append(std::move(request));
+    Result<store::AppendResult> appended = Commit(std::move(request));
     if (!appended.ok() || appended->duplicate) states.Drop(id);
     if (!appended.ok()) {
       bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
@@ -287,7 +295,7 @@ Result<Outcome> Ledger::Register(const RequestContext& ctx, domain::RegisterCust
   request.idempotency_key = ctx.idempotency_key;
   request.rows = std::move(applied.rows);
   request.rows.push_back(std::move(key.row));
-  LEDGER_ASSIGN_OR_RETURN(store::AppendResult appended, d.store->Append(std::move(request)));
+  LEDGER_ASSIGN_OR_RETURN(store::AppendResult appended, d.Commit(std::move(request)));
   if (appended.duplicate) return d.RetryOutcome(appended.streams[0].stream, appended);
   d.keyring->Remember(state.id, key.aead);
   return Outcome{state.id,
@@ -372,7 +380,7 @@ Result<Outcome> Ledger::Merge(const RequestContext& ctx, const std::string& surv
     request.idempotency_key = ctx.idempotency_key;
     request.rows = std::move(s.rows);
     for (store::RowWrite& row : dup.rows) request.rows.push_back(std::move(row));
-    Result<store::AppendResult> appended = d.store->Append(std::move(request));
+    Result<store::AppendResult> appended = d.Commit(std::move(request));
     d.states.Drop(survivor_id);
     d.states.Drop(duplicate_id);
     if (!appended.ok()) {

@@ -40,6 +40,7 @@
 #include "domain/commands.h"
 #include "domain/state.h"
 #include "projection/projector.h"
+#include "service/profile_documents.h"
 #include "store/event_store.h"
 #include "store/types.h"
 
@@ -149,6 +150,10 @@ class Ledger {
 
   // ---- Reads -----------------------------------------------------------------------------
   Result<domain::CustomerState> Profile(const std::string& customer_id);
+  // The current profile as ProfileJson text at the ledger's clock, without the restricted
+  // finance section, and its version: the read endpoint's fast path. Rendered once per version
+  // (and again when a time-dependent value changes) and then served from memory.
+  Result<ProfileDocument> CurrentProfileDocument(const std::string& customer_id);
   Result<domain::CustomerState> ProfileAtVersion(const std::string& customer_id,
                                                  std::uint64_t version);
   Result<domain::CustomerState> ProfileAsOf(const std::string& customer_id, std::int64_t at_us);

@@ -78,6 +78,7 @@ struct Ledger::Impl {
   std::unique_ptr<domain::PhoneNormalizer> phones;
   std::atomic<std::uint64_t> access_sequence{0};
   StateCache states{10'000};
+  ProfileDocuments documents{10'000};
 
   std::int64_t Now() const { return options.clock(); }
 
@@ -91,6 +92,9 @@ struct Ledger::Impl {
   Applied Apply(const domain::CustomerState& before, const std::vector<domain::DomainEvent>& events,
                 SharedAead& key, std::int64_t now, std::string_view actor) const;
   store::EventMetadata MetadataFor(const RequestContext& ctx) const;
+  // store->Append, then the rendered documents of the request's customers are dropped (also
+  // when the append failed: it may have committed before the error was seen).
+  Result<store::AppendResult> Commit(store::AppendRequest request);
 
   // Load, decide (with the command the factory builds from the state), append; retried when
   // another writer got in between, unless the caller pinned the version.
