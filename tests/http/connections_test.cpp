@@ -150,6 +150,7 @@ struct HostileResult {
   std::string name;
   RawResponse response;
   std::size_t extra_sent = 0;
+  bool closed = false;  // by the server, soon after its answer
 };
 
 HostileResult RunHostile(int port, const Hostile& h) {
@@ -163,6 +164,9 @@ HostileResult RunHostile(int port, const Hostile& h) {
   }
   // Whatever the server says now; a reset while sending leaves nothing to read (closed).
   result.response = c.ReadResponse(25s);
+  // What follows such a request cannot be trusted to be a request: the server must not wait
+  // for more (its keep-alive timeout is 5 s).
+  result.closed = result.response.outcome == RawResponse::Outcome::kClosed || c.WaitClosed(2s);
   return result;
 }
 
@@ -227,6 +231,7 @@ TEST_CASE("Connections: hostile bytes get a 4xx or a closed connection and other
       CHECK(r.response.status >= 400);
       CHECK(r.response.status < 500);
     }
+    CHECK(r.closed);
     // Gave up well before the sender's limit.
     CHECK(r.extra_sent < (16u << 20));
   }
