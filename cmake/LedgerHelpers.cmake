@@ -45,8 +45,5 @@ function(ledger_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} ledger_test_main)
-  # Catch2's single header and nlohmann-json are most of what a test file compiles: parsed once
-  # per test binary, they cut the suite's build time (CI builds it twice, on two cores).
-  target_precompile_headers(${name} PRIVATE <catch2/catch.hpp> <nlohmann/json.hpp>)
   catch_discover_tests(${name} PROPERTIES TIMEOUT 600)
 endfunction()
