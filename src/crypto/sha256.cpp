@@ -50,7 +50,10 @@ Hash256 Sha256::Finish() {
 }
 
 Hash256 Sha256Of(std::string_view bytes) {
-  Sha256 h;
+  // One hasher per thread, reused: for a short input (a bearer token, a request fingerprint),
+  // fetching the algorithm and allocating a context cost several times the hashing itself, and
+  // the fetch searches OpenSSL's provider store under its lock. Finish() leaves it restarted.
+  thread_local Sha256 h;
   h.Update(bytes);
   return h.Finish();
 }
