@@ -101,8 +101,9 @@ void Api::Register(Method method, const std::string& pattern, httplib::Server::H
 }
 
 void Api::Record(const httplib::Request& req, const httplib::Response& res,
-                 const std::string& route, const std::string& actor, std::int64_t micros) {
-  metrics_.Observe(route, req.method, res.status, micros);
+                 const std::string& route, Metrics::Series& series, const std::string& actor,
+                 std::int64_t micros) {
+  series.Observe(res.status, micros);
   spdlog::info(LogLine(options_.log_json, "request",
                        {{"method", req.method},
                         {"route", route},
@@ -114,31 +115,34 @@ void Api::Record(const httplib::Request& req, const httplib::Response& res,
 
 void Api::Open(Method method, const std::string& pattern, const std::string& name,
                std::function<void(const httplib::Request&, httplib::Response&)> handler) {
+  Metrics::Series* series = &metrics_.SeriesFor(name, MethodName(method));
   Register(method, pattern,
-           [this, name, handler](const httplib::Request& req, httplib::Response& res) {
+           [series, handler](const httplib::Request& req, httplib::Response& res) {
              auto start = std::chrono::steady_clock::now();
              handler(req, res);
              auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - start)
                                .count();
-             metrics_.Observe(name, req.method, res.status, micros);
+             series->Observe(res.status, micros);
            });
 }
 
 void Api::Route(Method method, const std::string& pattern, const std::string& name,
                 std::set<domain::Role> roles, Handler handler) {
+  Metrics::Series* series = &metrics_.SeriesFor(name, MethodName(method));
   Register(
       method, pattern,
-      [this, method, name, roles, handler](const httplib::Request& req, httplib::Response& res) {
+      [this, method, name, roles, handler, series](const httplib::Request& req,
+                                                   httplib::Response& res) {
         auto start = std::chrono::steady_clock::now();
         std::string actor = "-";
         std::string request_id = req.get_header_value("X-Request-Id");
         if (request_id.empty() || request_id.size() > 128 || !Printable(request_id)) {
-          request_id = NewUuidV7(SystemNowMicros()).ToString();
+          request_id = request_ids_.Next();
         }
         res.set_header("X-Request-Id", request_id);
         auto finish = [&] {
-          Record(req, res, name, actor,
+          Record(req, res, name, *series, actor,
                  std::chrono::duration_cast<std::chrono::microseconds>(
                      std::chrono::steady_clock::now() - start)
                      .count());

@@ -24,6 +24,7 @@
 #include "domain/phone.h"
 #include "http/auth.h"
 #include "http/metrics.h"
+#include "http/request_ids.h"
 #include "service/ledger.h"
 
 namespace ledger::http {
@@ -78,7 +79,7 @@ class Api {
 
   // Records one request in the metrics and the access log.
   void Record(const httplib::Request& req, const httplib::Response& res, const std::string& route,
-              const std::string& actor, std::int64_t micros);
+              Metrics::Series& series, const std::string& actor, std::int64_t micros);
 
  private:
   void Register(Method method, const std::string& pattern, httplib::Server::Handler handler);
@@ -90,6 +91,7 @@ class Api {
   ApiOptions options_;
   domain::PhoneNormalizer phones_;
   std::counting_semaphore<1024> handlers_;
+  RequestIds request_ids_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> open_streams_{0};
 };
