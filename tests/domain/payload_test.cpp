@@ -46,8 +46,10 @@ TEST_CASE("ReadPayload refuses a payload whose event type has no table", "[domai
 }
 
 TEST_CASE("ReadPayload refuses bytes that are not a payload", "[domain][payload]") {
+  // A root offset, a file identifier and then nothing a verifier can accept.
+  constexpr char kTruncated[] = "\x10\x00\x00\x00LGE1 and then nothing useful";
   for (std::string bytes : {std::string(), std::string(64, '\0'), std::string(64, '\xff'),
-                            std::string("\x10\x00\x00\x00LGE1 and then nothing useful", 36)}) {
+                            std::string(kTruncated, sizeof(kTruncated) - 1)}) {
     bytes.reserve(64);  // heap memory, so the buffer is aligned
     Result<const fb::EventPayload*> read = ReadPayload(bytes);
     REQUIRE_FALSE(read.ok());
