@@ -10,6 +10,7 @@
 #include "crypto/sha256.h"
 #include "domain/profile_view.h"
 #include "http/log_line.h"
+#include "http/permit.h"
 #include "http/problem.h"
 
 namespace ledger::http {
@@ -35,17 +36,6 @@ Result<std::optional<std::uint64_t>> ParseIfMatch(std::string value) {
   }
   return std::optional<std::uint64_t>(std::stoull(value));
 }
-
-class Permit {
- public:
-  explicit Permit(std::counting_semaphore<1024>& s) : s_(s) { s_.acquire(); }
-  ~Permit() { s_.release(); }
-  Permit(const Permit&) = delete;
-  Permit& operator=(const Permit&) = delete;
-
- private:
-  std::counting_semaphore<1024>& s_;
-};
 
 const char* MethodName(Method m) {
   switch (m) {

@@ -49,6 +49,20 @@ ConnectionLimits LimitsFor(const ServerOptions& o) {
 
 }  // namespace
 
+void ApplyTransportSettings(httplib::Server& s, const ServerOptions& options) {
+  std::size_t threads = std::max<std::size_t>(options.threads, 1);
+  std::size_t max_connections = std::max(options.max_connections, threads);
+  s.new_task_queue = [threads, max_connections] {
+    return new ConnectionPool(threads, max_connections);
+  };
+  s.set_tcp_nodelay(true);
+  s.set_payload_max_length(options.max_body_bytes);
+  s.set_read_timeout(options.read_timeout_seconds, 0);
+  s.set_write_timeout(options.write_timeout_seconds, 0);
+  s.set_keep_alive_timeout(options.keep_alive_timeout_seconds);
+  s.set_keep_alive_max_count(10'000);
+}
+
 HttpServer::HttpServer(service::Ledger& ledger, Authenticator auth, ServerOptions options)
     : ledger_(ledger),
       auth_(std::move(auth)),
@@ -56,16 +70,7 @@ HttpServer::HttpServer(service::Ledger& ledger, Authenticator auth, ServerOption
       server_(std::make_unique<Server>(LimitsFor(options_))) {
   Server& s = *server_;
   std::size_t threads = std::max<std::size_t>(options_.threads, 1);
-  std::size_t max_connections = std::max(options_.max_connections, threads);
-  s.new_task_queue = [threads, max_connections] {
-    return new ConnectionPool(threads, max_connections);
-  };
-  s.set_tcp_nodelay(true);
-  s.set_payload_max_length(options_.max_body_bytes);
-  s.set_read_timeout(options_.read_timeout_seconds, 0);
-  s.set_write_timeout(options_.write_timeout_seconds, 0);
-  s.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
-  s.set_keep_alive_max_count(10'000);
+  ApplyTransportSettings(s, options_);
 
   api_ = std::make_unique<Api>(s, ledger_, auth_, metrics_, ApiOptions{threads, options_.log_json});
   RegisterCustomerRoutes(*api_);

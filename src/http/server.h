@@ -47,6 +47,11 @@ struct ServerOptions {
   bool log_json = false;
 };
 
+// ledgerd's transport settings on a cpp-httplib server: connection threads that grow with open
+// connections while at most options.threads handlers run, TCP_NODELAY, the body limit, timeouts
+// and keep-alive. Shared with ledger-bench's bare server, so the baseline is tuned the same.
+void ApplyTransportSettings(httplib::Server& server, const ServerOptions& options);
+
 class HttpServer {
  public:
   HttpServer(service::Ledger& ledger, Authenticator auth, ServerOptions options);

@@ -9,7 +9,7 @@
 #include <semaphore>
 #include <thread>
 
-#include "http/connection_pool.h"
+#include "http/permit.h"
 #include "http/server.h"
 
 namespace ledger::bench {
@@ -18,17 +18,6 @@ namespace {
 
 // ledgerd's pattern for /v1/customers/{id} (src/http/routes_customers.cpp).
 constexpr const char* kCustomerPath = "/v1/customers/([A-Za-z0-9._:@-]{1,128})";
-
-class Permit {
- public:
-  explicit Permit(std::counting_semaphore<1024>& s) : s_(s) { s_.acquire(); }
-  ~Permit() { s_.release(); }
-  Permit(const Permit&) = delete;
-  Permit& operator=(const Permit&) = delete;
-
- private:
-  std::counting_semaphore<1024>& s_;
-};
 
 // cpp-httplib's server with the listen backlog raised, as ledgerd's (the library's uses 5).
 class BacklogServer : public httplib::Server {
@@ -42,19 +31,11 @@ class BareServer::Impl {
  public:
   Impl(std::size_t threads, FixedResponse response)
       : response_(std::move(response)), handlers_(static_cast<std::ptrdiff_t>(threads)) {
-    const http::ServerOptions o;
-    std::size_t max_connections = std::max(o.max_connections, threads);
-    server_.new_task_queue = [threads, max_connections] {
-      return new http::ConnectionPool(threads, max_connections);
-    };
-    server_.set_tcp_nodelay(true);
-    server_.set_payload_max_length(o.max_body_bytes);
-    server_.set_read_timeout(o.read_timeout_seconds, 0);
-    server_.set_write_timeout(o.write_timeout_seconds, 0);
-    server_.set_keep_alive_timeout(o.keep_alive_timeout_seconds);
-    server_.set_keep_alive_max_count(10'000);  // as HttpServer
+    http::ServerOptions o;
+    o.threads = threads;
+    http::ApplyTransportSettings(server_, o);  // exactly ledgerd's
     server_.Get(kCustomerPath, [this](const httplib::Request&, httplib::Response& res) {
-      Permit permit(handlers_);
+      http::Permit permit(handlers_);
       for (const auto& [name, value] : response_.headers) res.set_header(name, value);
       res.set_content(response_.body, response_.content_type);
     });
