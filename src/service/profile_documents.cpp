@@ -32,6 +32,10 @@ void ProfileDocuments::Put(const std::string& customer_id, std::uint64_t ticket,
   Shard& shard = ShardOf(customer_id);
   std::lock_guard lock(shard.mu);
   if (shard.writes != ticket) return;  // rendered from a projection a commit may have replaced
+  // Two readers with the same ticket may have read the projection on either side of a commit
+  // whose Invalidate has not run yet: keep the newer, so reads never go back a version.
+  auto it = shard.entries.find(customer_id);
+  if (it != shard.entries.end() && it->second.version > document.version) return;
   if (shard.entries.size() >= max_per_shard_) shard.entries.clear();
   shard.entries.insert_or_assign(customer_id, std::move(document));
 }
