@@ -91,30 +91,28 @@ void Api::Register(Method method, const std::string& pattern, httplib::Server::H
 }
 
 void Api::Record(const httplib::Request& req, const httplib::Response& res,
-                 const std::string& route, Metrics::Series& series, const std::string& actor,
-                 std::int64_t micros) {
+                 const std::string& route, Metrics::Series& series, std::string_view actor,
+                 std::string_view request_id, std::int64_t micros) {
   series.Observe(res.status, micros);
-  spdlog::info(LogLine(options_.log_json, "request",
-                       {{"method", req.method},
-                        {"route", route},
-                        {"status", res.status},
-                        {"us", micros},
-                        {"actor", actor},
-                        {"request_id", res.get_header_value("X-Request-Id")}}));
+  spdlog::info(AccessLogLine(options_.log_json, {.method = req.method,
+                                                 .route = route,
+                                                 .status = res.status,
+                                                 .micros = micros,
+                                                 .actor = actor,
+                                                 .request_id = request_id}));
 }
 
 void Api::Open(Method method, const std::string& pattern, const std::string& name,
                std::function<void(const httplib::Request&, httplib::Response&)> handler) {
   Metrics::Series* series = &metrics_.SeriesFor(name, MethodName(method));
-  Register(method, pattern,
-           [series, handler](const httplib::Request& req, httplib::Response& res) {
-             auto start = std::chrono::steady_clock::now();
-             handler(req, res);
-             auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::steady_clock::now() - start)
-                               .count();
-             series->Observe(res.status, micros);
-           });
+  Register(method, pattern, [series, handler](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    handler(req, res);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+    series->Observe(res.status, micros);
+  });
 }
 
 void Api::Route(Method method, const std::string& pattern, const std::string& name,
@@ -132,7 +130,7 @@ void Api::Route(Method method, const std::string& pattern, const std::string& na
         }
         res.set_header("X-Request-Id", request_id);
         auto finish = [&] {
-          Record(req, res, name, *series, actor,
+          Record(req, res, name, *series, actor, request_id,
                  std::chrono::duration_cast<std::chrono::microseconds>(
                      std::chrono::steady_clock::now() - start)
                      .count());

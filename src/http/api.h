@@ -20,6 +20,7 @@
 #include <semaphore>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "domain/phone.h"
 #include "http/auth.h"
@@ -79,7 +80,8 @@ class Api {
 
   // Records one request in the metrics and the access log.
   void Record(const httplib::Request& req, const httplib::Response& res, const std::string& route,
-              Metrics::Series& series, const std::string& actor, std::int64_t micros);
+              Metrics::Series& series, std::string_view actor, std::string_view request_id,
+              std::int64_t micros);
 
  private:
   void Register(Method method, const std::string& pattern, httplib::Server::Handler handler);

@@ -7,8 +7,6 @@
 // never its content, is logged). SIGTERM/SIGINT: stop accepting, finish in-flight requests,
 // close the ledger (syncing its log), exit 0.
 #include <signal.h>
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +16,7 @@
 #include "http/auth.h"
 #include "http/log_line.h"
 #include "http/server.h"
+#include "ledgerd/async_log.h"
 #include "service/ledger.h"
 
 namespace {
@@ -47,26 +46,6 @@ bool SplitListen(const std::string& listen, std::string* host, int* port) {
   *port = std::stoi(p);
   return *port <= 65535;
 }
-
-// The log goes through a queue to one writer thread: a request's access-log line costs it a
-// queue push, not a write(2) and a flush under the sink's mutex (spdlog's stdout sinks flush
-// every line), which with many handler threads on few cores showed as tail latency. Lines still
-// queued are lost if the process is killed; a clean stop (and any return from main) drains them.
-// Created after the stop signals are blocked, so its thread never takes them.
-class AsyncLog {
- public:
-  explicit AsyncLog(bool json) {
-    spdlog::init_thread_pool(/*queue_size=*/16384, /*threads=*/1);
-    auto logger = std::make_shared<spdlog::async_logger>(
-        "ledgerd", std::make_shared<spdlog::sinks::stdout_color_sink_mt>(), spdlog::thread_pool(),
-        spdlog::async_overflow_policy::block);
-    spdlog::set_default_logger(std::move(logger));
-    if (json) spdlog::set_pattern(ledger::http::kJsonLogPattern, spdlog::pattern_time_type::utc);
-  }
-  ~AsyncLog() { spdlog::shutdown(); }
-  AsyncLog(const AsyncLog&) = delete;
-  AsyncLog& operator=(const AsyncLog&) = delete;
-};
 
 int Fail(bool json, const std::string& what, const ledger::Status& status) {
   spdlog::critical(LogLine(json, "startup_failed", {{"step", what}, {"error", status.ToString()}}));
@@ -111,7 +90,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  AsyncLog async_log(json);
+  ledger::ledgerd::AsyncLog async_log(json);
 
   ledger::service::LedgerOptions lo;
   lo.data_dir = o.data_dir;
