@@ -191,4 +191,11 @@ std::int64_t ProfileJsonStableUntil(const CustomerState& state, const ViewOption
   return until;
 }
 
+nlohmann::json ProfileChangeView(const CustomerState& state, const ViewOptions& options) {
+  nlohmann::json j = ProfileJson(state, options);
+  j.erase("version");
+  j.erase("updated_at");
+  return j;
+}
+
 }  // namespace ledger::domain

@@ -20,6 +20,10 @@ struct ViewOptions {
 
 nlohmann::json ProfileJson(const CustomerState& state, const ViewOptions& options);
 
+// ProfileJson without the fields every change moves (version, updated_at): what field-by-field
+// change lists (history, ledger-replay diff) compare, so they show only what the change did.
+nlohmann::json ProfileChangeView(const CustomerState& state, const ViewOptions& options);
+
 // The first instant after options.now_us at which a time-dependent value of ProfileJson may
 // change (a consent lapses, a bounce leaves its window, a contact becomes unused): ProfileJson is
 // the same for every now_us in [options.now_us, result). INT64_MAX when nothing will change.

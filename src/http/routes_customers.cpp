@@ -4,6 +4,7 @@
 #include "http/command_parsers.h"
 #include "http/handlers.h"
 #include "http/problem.h"
+#include "service/entry_json.h"
 
 namespace ledger::http {
 namespace {
@@ -123,18 +124,7 @@ void History(Api& api, Call& call) {
       api.ledger().History(call.Param(1), from, limit);
   if (!Check(call, entries.status())) return;
   json events = json::array();
-  for (const service::HistoryEntry& h : *entries) {
-    events.push_back({{"version", h.version},
-                      {"position", h.position},
-                      {"type", h.type},
-                      {"recorded_at", FormatRfc3339Micros(h.recorded_at_us)},
-                      {"actor", h.actor},
-                      {"source", h.source},
-                      {"reason", h.reason ? json(*h.reason) : json(nullptr)},
-                      {"data", h.data},
-                      {"changes", h.changes},
-                      {"hash", h.hash}});
-  }
+  for (const service::HistoryEntry& h : *entries) events.push_back(service::HistoryEntryJson(h));
   json next = entries->empty() ? json(nullptr) : json(entries->back().version + 1);
   if (entries->size() < std::clamp<std::uint64_t>(limit, 1, 1000)) next = nullptr;
   SendJson(call.res, 200, {{"events", std::move(events)}, {"next_from_version", next}});

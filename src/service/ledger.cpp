@@ -33,18 +33,26 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
     return Status::InvalidArgument("invalid_after_bounces must be 1-9");
   }
   std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
+  if (!options.read_only) {
+    std::filesystem::create_directories(options.data_dir, ec);
+    if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
+  } else if (!std::filesystem::is_directory(options.data_dir, ec)) {
+    return Status::NotFound("no data directory " + options.data_dir);
+  }
   if (options.key_file.empty()) options.key_file = options.data_dir + "/master.key";
 
   auto impl = std::make_unique<Impl>();
-  LEDGER_ASSIGN_OR_RETURN(MasterKey master, MasterKey::LoadOrCreate(options.key_file));
+  LEDGER_ASSIGN_OR_RETURN(MasterKey master, options.read_only
+                                                ? MasterKey::Load(options.key_file)
+                                                : MasterKey::LoadOrCreate(options.key_file));
   LEDGER_ASSIGN_OR_RETURN(domain::PhoneNormalizer phones,
                           domain::PhoneNormalizer::Create(options.default_region));
   impl->phones = std::make_unique<domain::PhoneNormalizer>(std::move(phones));
   store::StoreOptions store_options;
   store_options.durability = options.durability;
   store_options.clock = options.clock;
+  store_options.read_only = options.read_only;
+  store_options.create_if_missing = !options.read_only;
   LEDGER_ASSIGN_OR_RETURN(impl->store,
                           store::EventStore::Open(options.data_dir + "/rocksdb", store_options));
   impl->projector = std::make_unique<projection::Projector>(master.IndexKey(), options.projection);

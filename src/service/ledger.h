@@ -56,6 +56,12 @@ struct LedgerOptions {
   Clock clock = SystemClock();
   // Attempts when another writer changed the customer between our read and our append.
   int max_attempts = 8;
+  // Open for reading only (tools such as ledger-replay): the store is opened read-only
+  // (StoreOptions::read_only: works beside a running ledgerd, sees what was committed when it
+  // opened, writes nothing), the master key must exist (it is never created), and every change,
+  // Rebuild and RecordFinanceAccess fail with kFailedPrecondition. Open fails with
+  // kFailedPrecondition when the projections were written by another version and need a rebuild.
+  bool read_only = false;
 };
 
 struct Principal {
@@ -111,6 +117,10 @@ struct FeedEntry {
   nlohmann::json data;  // the event's fields; null when unreadable (erased customer)
   std::string hash;     // hex
 };
+
+// The envelope fields of a stored event as a FeedEntry, with data = null: what can be shown
+// of an event without its customer's data key.
+FeedEntry FeedEnvelope(const store::EventView& event);
 
 struct SearchPage {
   std::vector<domain::CustomerState> customers;
@@ -171,10 +181,15 @@ class Ledger {
   std::uint64_t WaitForPosition(std::uint64_t after_position, std::chrono::milliseconds timeout);
 
   // Everything held on the customer (data subject access request). Recorded in the access
-  // log (it includes the restricted finance section).
+  // log (it includes the restricted finance section); a read-only ledger cannot record it, so
+  // its export lists only the accesses recorded before.
   Result<nlohmann::json> Export(const Principal& who, const std::string& customer_id);
   Result<store::VerifyReport> Verify(const std::string& customer_id);
   store::GlobalHead Digest() const;
+  // Checks that the master key opens this ledger's data keys (tries the first one stored).
+  // kFailedPrecondition when it does not (another ledger's key file); OK on a ledger without
+  // data keys.
+  Status CheckMasterKey();
 
   // Reading the restricted finance section is recorded (who, when, which customer); the
   // profile's version does not change.

@@ -9,6 +9,7 @@
 #include "domain/json_diff.h"
 #include "domain/profile_view.h"
 #include "projection/index_terms.h"
+#include "service/entry_json.h"
 #include "service/event_codec.h"
 #include "service/ledger_impl.h"
 
@@ -17,15 +18,6 @@ namespace ledger::service {
 using domain::CustomerState;
 
 namespace {
-
-// The profile as history compares it: without the fields every event changes (version, time),
-// which would only repeat what the entry says anyway.
-nlohmann::json ChangeView(const CustomerState& state, const domain::ViewOptions& view) {
-  nlohmann::json j = domain::ProfileJson(state, view);
-  j.erase("version");
-  j.erase("updated_at");
-  return j;
-}
 
 // An event's data as history and the feed show it. The restricted finance section is readable
 // with the finance role only (and each read is logged), which history readers and feed
@@ -54,7 +46,8 @@ Result<ProfileDocument> Ledger::CurrentProfileDocument(const std::string& custom
   ProfileDocument document;
   document.version = loaded.state.version;
   document.stable_until_us = domain::ProfileJsonStableUntil(loaded.state, view);
-  document.json = std::make_shared<const std::string>(domain::ProfileJson(loaded.state, view).dump());
+  document.json =
+      std::make_shared<const std::string>(domain::ProfileJson(loaded.state, view).dump());
   d.documents.Put(customer_id, ticket, document);
   return document;
 }
@@ -177,9 +170,10 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
         return false;
       }
       domain::ViewOptions view{e.recorded_at_us(), d.options.domain, /*include_finance=*/false};
-      nlohmann::json before = ChangeView(state, view);
+      nlohmann::json before = domain::ProfileChangeView(state, view);
       domain::EvolveInPlace(state, **payload, MetaOf(e));
-      h.changes = domain::FieldChangesToJson(domain::DiffJson(before, ChangeView(state, view)));
+      h.changes = domain::FieldChangesToJson(
+          domain::DiffJson(before, domain::ProfileChangeView(state, view)));
       h.data = DataOutsideFinance(**payload);
       h.reason = *reason;
     }
@@ -268,6 +262,21 @@ Result<SearchPage> Ledger::Search(const std::string& raw_query, std::size_t limi
   return page;
 }
 
+FeedEntry FeedEnvelope(const store::EventView& e) {
+  FeedEntry f;
+  f.position = e.position();
+  f.event_id = e.event_id().ToString();
+  f.customer_id = std::string(e.stream());
+  f.version = e.version();
+  f.type = std::string(e.type());
+  f.recorded_at_us = e.recorded_at_us();
+  f.actor = std::string(e.actor());
+  f.source = std::string(e.source());
+  f.hash = ToHex(HashBytes(e.hash()));
+  f.data = nullptr;
+  return f;
+}
+
 Result<std::vector<FeedEntry>> Ledger::Feed(std::uint64_t after_position, std::size_t limit) {
   Impl& d = *impl_;
   limit = std::clamp<std::size_t>(limit, 1, 1000);
@@ -275,17 +284,7 @@ Result<std::vector<FeedEntry>> Ledger::Feed(std::uint64_t after_position, std::s
   std::string buffer;
   Status error;
   LEDGER_RETURN_IF_ERROR(d.store->ScanAll(after_position, limit, [&](const store::EventView& e) {
-    FeedEntry f;
-    f.position = e.position();
-    f.event_id = e.event_id().ToString();
-    f.customer_id = std::string(e.stream());
-    f.version = e.version();
-    f.type = std::string(e.type());
-    f.recorded_at_us = e.recorded_at_us();
-    f.actor = std::string(e.actor());
-    f.source = std::string(e.source());
-    f.hash = ToHex(HashBytes(e.hash()));
-    f.data = nullptr;
+    FeedEntry f = FeedEnvelope(e);
     Result<std::shared_ptr<SharedAead>> key = d.keyring->Get(f.customer_id);
     if (!key.ok()) {
       error = key.status();
@@ -311,6 +310,22 @@ std::uint64_t Ledger::WaitForPosition(std::uint64_t after_position,
   return impl_->store->WaitForPosition(after_position, timeout);
 }
 
+Status Ledger::CheckMasterKey() {
+  std::string first;
+  LEDGER_RETURN_IF_ERROR(impl_->store->ScanRows(store::ColumnFamily::kKeys, "", "",
+                                                [&](std::string_view key, std::string_view) {
+                                                  first = std::string(key);
+                                                  return false;
+                                                }));
+  if (first.empty()) return Status::Ok();
+  Result<std::shared_ptr<SharedAead>> key = impl_->keyring->Get(first);
+  if (key.ok()) return Status::Ok();
+  if (key.status().code() != StatusCode::kCorruption) return key.status();
+  return Status::FailedPrecondition("the master key " + impl_->options.key_file +
+                                    " does not open this ledger's data keys (" +
+                                    key.status().message() + ")");
+}
+
 Result<store::VerifyReport> Ledger::Verify(const std::string& customer_id) {
   LEDGER_ASSIGN_OR_RETURN(std::optional<store::StreamHead> head, impl_->store->Head(customer_id));
   if (!head) return Status::NotFound("no customer " + customer_id);
@@ -328,20 +343,10 @@ Result<nlohmann::json> Ledger::Export(const Principal& who, const std::string& c
   nlohmann::json history = nlohmann::json::array();
   for (std::uint64_t from = 1; from <= current.state.version; from += 1000) {
     LEDGER_ASSIGN_OR_RETURN(std::vector<HistoryEntry> page, History(customer_id, from, 1000));
-    for (const HistoryEntry& h : page) {
-      history.push_back({{"version", h.version},
-                         {"position", h.position},
-                         {"type", h.type},
-                         {"recorded_at", FormatRfc3339Micros(h.recorded_at_us)},
-                         {"actor", h.actor},
-                         {"source", h.source},
-                         {"reason", h.reason ? nlohmann::json(*h.reason) : nlohmann::json(nullptr)},
-                         {"data", h.data},
-                         {"changes", h.changes},
-                         {"hash", h.hash}});
-    }
+    for (const HistoryEntry& h : page) history.push_back(HistoryEntryJson(h));
   }
-  LEDGER_RETURN_IF_ERROR(RecordFinanceAccess(who, customer_id, "export"));
+  if (!d.store->read_only())
+    LEDGER_RETURN_IF_ERROR(RecordFinanceAccess(who, customer_id, "export"));
   LEDGER_ASSIGN_OR_RETURN(std::vector<AccessLogEntry> accesses, AccessLog(customer_id));
   nlohmann::json access_log = nlohmann::json::array();
   for (const AccessLogEntry& a : accesses) {

@@ -43,6 +43,13 @@ Status Ledger::Impl::EnsureProjectionCurrent(Ledger& self) {
   LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> stored,
                           store->GetRow(store::ColumnFamily::kProfiles, kVersionKey));
   if (stored && *stored == ProjectionVersion()) return Status::Ok();
+  if (options.read_only) {
+    if (!stored && store->global_head().position == 0) return Status::Ok();  // an empty ledger
+    return Status::FailedPrecondition(
+        "the projections in " + options.data_dir +
+        " were built by another version (or never); rebuild them first (ledger-replay rebuild, "
+        "with ledgerd stopped) or start ledgerd, which rebuilds them");
+  }
   if (stored || store->global_head().position > 0) return self.Rebuild();  // records it
   return store->PutRows({{store::ColumnFamily::kProfiles, kVersionKey, ProjectionVersion()}});
 }

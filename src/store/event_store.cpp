@@ -78,7 +78,7 @@ Status ValidateOptions(const StoreOptions& o) {
 
 // Checks the format version (initialising an empty ledger) and restores the global head from the
 // last event in the log: its position, global hash and time are the end of the global chain.
-Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
+Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir, bool read_only) {
   LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> format,
                           rocks.Get(ColumnFamily::kMeta, keys::kFormatVersion));
   std::unique_ptr<rocksdb::Iterator> last(
@@ -90,6 +90,7 @@ Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
     if (last->Valid()) {
       return Status::Corruption(dir + " holds events but no format version: not a ledger");
     }
+    if (read_only) return Status::NotFound("no ledger in " + dir + " (no format version)");
     std::string value;
     PutU32BE(&value, keys::kCurrentFormatVersion);
     rocksdb::WriteOptions wo;
@@ -117,18 +118,14 @@ Result<GlobalHead> LoadOrInitMeta(const Rocks& rocks, const std::string& dir) {
   return GlobalHead{*position, event->global_hash(), event->recorded_at_us()};
 }
 
-class SnapshotHolder {
- public:
-  explicit SnapshotHolder(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
-  ~SnapshotHolder() { db_->ReleaseSnapshot(snapshot_); }
-  SnapshotHolder(const SnapshotHolder&) = delete;
-  SnapshotHolder& operator=(const SnapshotHolder&) = delete;
-  const rocksdb::Snapshot* get() const { return snapshot_; }
+}  // namespace
 
- private:
-  rocksdb::DB* db_;
-  const rocksdb::Snapshot* snapshot_;
-};
+namespace {
+
+Status RefuseIfReadOnly(const EventStore::Impl& impl) {
+  if (!impl.options.read_only) return Status::Ok();
+  return Status::FailedPrecondition("the ledger in " + impl.dir + " was opened read-only");
+}
 
 }  // namespace
 
@@ -138,7 +135,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Sto
   impl->dir = dir;
   impl->options = std::move(options);
   LEDGER_ASSIGN_OR_RETURN(impl->rocks, Rocks::Open(dir, impl->options));
-  LEDGER_ASSIGN_OR_RETURN(GlobalHead head, LoadOrInitMeta(*impl->rocks, dir));
+  LEDGER_ASSIGN_OR_RETURN(GlobalHead head,
+                          LoadOrInitMeta(*impl->rocks, dir, impl->options.read_only));
   impl->writer = std::make_unique<Writer>(*impl->rocks, impl->options, head);
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
@@ -148,7 +146,7 @@ EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EventStore::~EventStore() {
   impl_->writer->Stop();
   // With kAsync the last acknowledged appends may still sit in the OS page cache.
-  impl_->rocks->db()->SyncWAL().PermitUncheckedError();
+  if (!impl_->options.read_only) impl_->rocks->db()->SyncWAL().PermitUncheckedError();
   impl_->writer.reset();
   impl_->rocks.reset();
 }
@@ -157,7 +155,12 @@ const std::string& EventStore::directory() const {
   return impl_->dir;
 }
 
+bool EventStore::read_only() const {
+  return impl_->options.read_only;
+}
+
 Result<AppendResult> EventStore::Append(AppendRequest request) {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   LEDGER_RETURN_IF_ERROR(ValidateAppendRequest(request, impl_->options));
   return impl_->writer->Submit(std::move(request));
 }
@@ -174,7 +177,7 @@ Result<std::optional<AppendResult>> EventStore::LookupIdempotencyKey(std::string
 
 Result<std::optional<StreamHead>> EventStore::Head(std::string_view stream) const {
   if (!IsValidStreamId(stream)) return Status::InvalidArgument("invalid stream id");
-  SnapshotHolder snapshot(impl_->rocks->db());
+  ReadSnapshot snapshot(*impl_->rocks);
   return ReadHead(*impl_->rocks, stream, snapshot.get());
 }
 
@@ -186,7 +189,7 @@ Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
                               const EventVisitor& visit) const {
   if (!IsValidStreamId(stream)) return Status::InvalidArgument("invalid stream id");
   const Rocks& rocks = *impl_->rocks;
-  SnapshotHolder snapshot(rocks.db());
+  ReadSnapshot snapshot(rocks);
   const bool forward = scan.direction == Direction::kForward;
   const std::string prefix = keys::StreamPrefix(stream);
   const std::string lower = keys::Stream(stream, 0);
@@ -394,10 +397,12 @@ Status EventStore::ScanRowsBackward(ColumnFamily cf, std::string_view prefix,
 }
 
 Status EventStore::SyncWal() {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   return FromRocks(impl_->rocks->db()->SyncWAL(), "syncing the WAL");
 }
 
 Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   const Rocks& rocks = *impl_->rocks;
   rocksdb::WriteBatch wb;
   for (const RowWrite& w : rows) {
@@ -413,6 +418,7 @@ Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
 }
 
 Status EventStore::ClearRows(ColumnFamily cf) {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
   const Rocks& rocks = *impl_->rocks;
   std::unique_ptr<rocksdb::Iterator> it(
@@ -432,6 +438,7 @@ Status EventStore::ClearRows(ColumnFamily cf) {
 }
 
 Status EventStore::PurgeDeleted(const std::vector<ColumnFamily>& families) {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   const Rocks& rocks = *impl_->rocks;
   std::vector<rocksdb::ColumnFamilyHandle*> all;
   for (std::size_t i = 0; i < kColumnFamilyCount; ++i) {

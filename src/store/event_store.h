@@ -28,7 +28,8 @@
 // the destructor must not run while other calls are in progress.
 //
 // Ownership: Open() returns the only owner of the store; the store owns its RocksDB instance and
-// writer thread. One process at a time may open a directory (RocksDB's LOCK file enforces it).
+// writer thread. One process at a time may open a directory for writing (RocksDB's LOCK file
+// enforces it); any number may open it read-only alongside (StoreOptions::read_only).
 #pragma once
 
 #include <chrono>
@@ -56,8 +57,9 @@ class EventStore {
  public:
   // Opens (and with options.create_if_missing, creates) the ledger in directory `dir`. Restores
   // the global head from the last event without scanning the log; stream heads are read on
-  // demand. Errors: kIOError (cannot open, locked by another process), kCorruption (not a
-  // ledger, or a newer/unknown format), kNotFound (missing and !create_if_missing),
+  // demand. Errors: kIOError (cannot open), kUnavailable (in use by another process: RocksDB's
+  // LOCK; a read-only open is never refused for this), kCorruption (not a ledger, or a
+  // newer/unknown format), kNotFound (missing, and !create_if_missing or read-only),
   // kInvalidArgument (bad options).
   static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, StoreOptions options);
 
@@ -143,6 +145,9 @@ class EventStore {
   // A RocksDB integer property (e.g. "rocksdb.estimate-num-keys") of one column family;
   // nullopt when RocksDB does not know it.
   std::optional<std::uint64_t> IntProperty(ColumnFamily cf, const std::string& name) const;
+
+  // True when opened with StoreOptions::read_only.
+  bool read_only() const;
 
   // Forces everything written so far to stable storage (useful with kAsync).
   Status SyncWal();

@@ -5,6 +5,9 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <vector>
@@ -29,6 +32,18 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 }
 
 namespace {
+
+Result<std::string> MakeTempDir() {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string pattern = (base / "ledger-secondary-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return Status::IOError("creating a temporary directory in " + base.string() + ": " +
+                           std::strerror(errno));
+  }
+  return pattern;
+}
 
 // The stream part of a `streams` key (everything but the trailing u64 version). Used as a
 // memtable insert hint: a stream's new versions always land right after its previous one.
@@ -89,7 +104,7 @@ rocksdb::DBOptions StoreDbOptions(const StoreOptions& options) {
 Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOptions& options) {
   std::error_code ec;
   bool exists = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
-  if (!exists && !options.create_if_missing) {
+  if (!exists && (!options.create_if_missing || options.read_only)) {
     return Status::NotFound("no ledger in " + dir);
   }
 
@@ -123,13 +138,40 @@ Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOp
                              StoreColumnFamilyOptions(family, cache));
   }
 
+  std::unique_ptr<Rocks> rocks(new Rocks);
+  rocks->read_only_ = options.read_only;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
-  if (!s.ok()) return FromRocks(s, "opening " + dir);
+  rocksdb::Status s;
+  if (options.read_only) {
+    std::string secondary = options.secondary_dir;
+    if (secondary.empty()) {
+      LEDGER_ASSIGN_OR_RETURN(secondary, MakeTempDir());
+      rocks->temp_secondary_dir_ = secondary;
+    }
+    // A secondary keeps every table file it uses open, so the primary's compactions cannot pull
+    // files from under it.
+    db_options.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(db_options, dir, secondary, descriptors, &handles, &raw);
+    if (s.ok()) {
+      rocks->db_.reset(raw);
+      s = raw->TryCatchUpWithPrimary();
+    }
+  } else {
+    s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+    if (s.ok()) rocks->db_.reset(raw);
+  }
+  if (!s.ok()) {
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      if (rocks->db_) rocks->db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::Unavailable("opening " + dir + ": in use by another process (" + s.ToString() +
+                                 ")");
+    }
+    return FromRocks(s, "opening " + dir);
+  }
 
-  std::unique_ptr<Rocks> rocks(new Rocks);
-  rocks->db_.reset(raw);
   // handles[0] is the default family, which the store does not use.
   rocks->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
   for (std::size_t i = 0; i < kColumnFamilyCount; ++i) rocks->handles_[i] = handles[i + 1];
@@ -137,6 +179,14 @@ Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOp
 }
 
 Rocks::~Rocks() {
+  Close();
+  if (!temp_secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_secondary_dir_, ec);
+  }
+}
+
+void Rocks::Close() {
   if (!db_) return;
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();

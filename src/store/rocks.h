@@ -18,7 +18,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
 class Rocks {
  public:
-  // Opens or creates the database with every column family of ColumnFamily.
+  // Opens or creates the database with every column family of ColumnFamily; with
+  // options.read_only, opens an existing one as a secondary instance caught up with its primary.
   static Result<std::unique_ptr<Rocks>> Open(const std::string& dir, const StoreOptions& options);
   ~Rocks();  // closes the database; the caller has stopped every user first
   Rocks(const Rocks&) = delete;
@@ -29,14 +30,39 @@ class Rocks {
     return handles_[static_cast<std::size_t>(family)];
   }
 
+  bool read_only() const { return read_only_; }
+
   // Point read: nullopt when the key is absent.
   Result<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                          const rocksdb::Snapshot* snapshot = nullptr) const;
 
  private:
   Rocks() = default;
+  void Close();
   std::unique_ptr<rocksdb::DB> db_;
+  bool read_only_ = false;
+  std::string temp_secondary_dir_;  // created by Open for a read-only store; removed at close
   std::array<rocksdb::ColumnFamilyHandle*, kColumnFamilyCount> handles_{};
+};
+
+// A consistent view for an operation of several reads, released when it goes out of scope. A
+// read-only (secondary) instance has none and needs none: RocksDB does not support snapshots
+// there, and its view changes only when told to catch up with the primary, which the store does
+// once, in Open.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(const Rocks& rocks)
+      : db_(rocks.db()), snapshot_(rocks.read_only() ? nullptr : db_->GetSnapshot()) {}
+  ~ReadSnapshot() {
+    if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
 };
 
 }  // namespace ledger::store

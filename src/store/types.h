@@ -48,6 +48,15 @@ struct StoreOptions {
   // How many stream heads the writer keeps in memory; a miss costs one RocksDB read.
   std::size_t head_cache_entries = 1 << 20;
 
+  // Open read-only, as a RocksDB secondary instance: the store sees everything committed when it
+  // opened, works while another process (a running ledgerd) has the directory open, and never
+  // writes to the directory or blocks that process. Every write method then fails with
+  // kFailedPrecondition. The ledger must exist (create_if_missing is ignored).
+  bool read_only = false;
+  // Where a read-only store keeps RocksDB's own small files (its info log); empty = a new
+  // directory in the system temp dir, removed at close.
+  std::string secondary_dir;
+
   // RocksDB environment; null means the operating system's. Tests pass one that simulates a
   // power loss (tests/store/power_loss_fs.h). Not owned: must outlive the store.
   rocksdb::Env* env = nullptr;

@@ -42,13 +42,9 @@ Result<VerifyReport> EventStore::Verify(std::string_view stream) const {
   if (!IsValidStreamId(stream)) return Status::InvalidArgument("invalid stream id");
   const Rocks& rocks = *impl_->rocks;
   rocksdb::ReadOptions ro;
-  const rocksdb::Snapshot* snapshot = rocks.db()->GetSnapshot();
+  ReadSnapshot read_snapshot(rocks);
+  const rocksdb::Snapshot* snapshot = read_snapshot.get();
   ro.snapshot = snapshot;
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* s;
-    ~Release() { db->ReleaseSnapshot(s); }
-  } release{rocks.db(), snapshot};
 
   VerifyReport report;
   LEDGER_ASSIGN_OR_RETURN(
@@ -115,14 +111,10 @@ Result<VerifyReport> EventStore::VerifyAll(
     const std::function<void(std::uint64_t)>& progress) const {
   const Rocks& rocks = *impl_->rocks;
   rocksdb::ReadOptions ro;
-  const rocksdb::Snapshot* snapshot = rocks.db()->GetSnapshot();
+  ReadSnapshot read_snapshot(rocks);
+  const rocksdb::Snapshot* snapshot = read_snapshot.get();
   ro.snapshot = snapshot;
   ro.adaptive_readahead = true;
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* s;
-    ~Release() { db->ReleaseSnapshot(s); }
-  } release{rocks.db(), snapshot};
 
   struct Tip {
     std::uint64_t version = 0;

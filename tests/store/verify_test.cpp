@@ -233,7 +233,8 @@ TEST_CASE("a second process-level open of the same directory is refused", "[stor
   StoreFixture f;
   auto second = EventStore::Open(f.path(), {});
   CHECK_FALSE(second.ok());
-  CHECK(second.status().code() == StatusCode::kIOError);
+  CHECK(second.status().code() == StatusCode::kUnavailable);
+  CHECK(second.status().message().find("in use by another process") != std::string::npos);
 }
 
 }  // namespace
