@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's curl walk-through, run as a reader would run it, against the built ledgerd.
 #
-#   walkthrough.sh LEDGERD README.md
+#   walkthrough.sh LEDGERD README.md LEDGER_REPLAY
 #
 # Takes the fenced ```sh block that follows the line containing "In another terminal:" from
 # README.md itself, starts LEDGERD on a free port with a fresh data directory and no --auth-file
@@ -10,11 +10,13 @@
 # data/auth -> the test's data directory, and `curl -s` -> `curl -sS --fail-with-body`, so any
 # 4xx or 5xx stops the walk-through. Every curl call is recorded (arguments, status, headers,
 # body) and checked afterwards against what the README says it does. ledgerd must then stop on
-# SIGTERM with exit code 0.
+# SIGTERM with exit code 0. Then the README's "Replay it" block runs ledger-replay on the same
+# directory while ledgerd is still running, and its output is checked.
 set -euo pipefail
 
 ledgerd=$1
 readme=$2
+replay=$3
 work=$(mktemp -d)
 pid=
 cleanup() {
@@ -114,7 +116,33 @@ echo
 # 4. The answers, against what the README says each step does.
 python3 "$(dirname "$0")/check_walkthrough.py" "$work/record" || fail "an answer is not what the README says"
 
-# 5. SIGTERM: ledgerd stops and exits 0.
+# 5. The "Replay it" block, against the same directory while ledgerd still runs: the tool's path
+# -> REPLAY, `--data data` -> the test's directory, $ID -> the customer the walk-through made.
+awk '/^### Replay it/ { after = 1; next }
+     after && !inside && /^```sh$/ { inside = 1; next }
+     inside && /^```$/ { exit }
+     inside { print }' "$readme" >"$work/replay_block.sh"
+replays=$(grep -c 'ledger-replay ' "$work/replay_block.sh" || true)
+(( replays > 0 )) || fail "no ledger-replay command in the README's 'Replay it' block"
+{
+  echo 'set -euo pipefail'
+  echo "ID=\$(cat '$work/record/var.ID')"
+  sed -e "s#build/tools/ledger-replay/ledger-replay#'$replay'#g" \
+      -e "s#--data data#--data '$work/data'#g" \
+      "$work/replay_block.sh"
+} >"$work/replay.sh"
+echo "---- running the README's ledger-replay lines ----"
+bash "$work/replay.sh" >"$work/replay.out" 2>"$work/replay.err" || {
+  cat "$work/replay.out" "$work/replay.err" >&2
+  fail "a ledger-replay line of the README failed"
+}
+for expected in "NameChanged" "reason: married" '"version": 2' '/last_name: "Lovelace" → "King"' \
+                "ok: " '"type":"CustomerRegistered"'; do
+  grep -qF -- "$expected" "$work/replay.out" ||
+    { cat "$work/replay.out" >&2; fail "the ledger-replay lines did not print: $expected"; }
+done
+
+# 6. SIGTERM: ledgerd stops and exits 0.
 kill -TERM "$pid"
 for _ in $(seq 300); do
   alive "$pid" || break
@@ -125,4 +153,4 @@ status=0
 wait "$pid" || status=$?
 pid=
 (( status == 0 )) || fail "ledgerd exited with $status after SIGTERM"
-echo "walkthrough: $curls calls answered as the README says; ledgerd stopped with exit code 0"
+echo "walkthrough: $curls calls answered as the README says, $replays ledger-replay lines ran; ledgerd stopped with exit code 0"
