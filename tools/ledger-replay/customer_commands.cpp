@@ -25,6 +25,16 @@ Result<std::int64_t> ParseTime(const std::string& option, const std::string& tex
   return *t;
 }
 
+// An optional time option, parsed into `out`; a usage error when it is not a time.
+Exit TimeOption(const std::string& option, const std::optional<std::string>& text,
+                std::optional<std::int64_t>* out) {
+  if (!text) return {};
+  Result<std::int64_t> t = ParseTime(option, *text);
+  if (!t.ok()) return Fail(kExitUsage, t.status().message());
+  *out = *t;
+  return {};
+}
+
 // The profile as GET /v1/customers/{id} shows it to a key without the finance role.
 nlohmann::json ProfileView(service::Ledger& ledger, const domain::CustomerState& state) {
   domain::ViewOptions view;
@@ -57,16 +67,8 @@ Exit OpenForCustomer(const CommonOptions& c, Opened* opened) {
 
 Exit RunHistory(const CommonOptions& c, const HistoryOptions& o, std::ostream& out) {
   std::optional<std::int64_t> since, until;
-  if (o.since) {
-    Result<std::int64_t> t = ParseTime("--since", *o.since);
-    if (!t.ok()) return Fail(kExitUsage, t.status().message());
-    since = *t;
-  }
-  if (o.until) {
-    Result<std::int64_t> t = ParseTime("--until", *o.until);
-    if (!t.ok()) return Fail(kExitUsage, t.status().message());
-    until = *t;
-  }
+  if (Exit e = TimeOption("--since", o.since, &since); e.code != kExitOk) return e;
+  if (Exit e = TimeOption("--until", o.until, &until); e.code != kExitOk) return e;
   Opened opened;
   if (Exit e = OpenForCustomer(c, &opened); e.code != kExitOk) return e;
   service::Ledger& ledger = *opened.ledger;
@@ -98,11 +100,7 @@ Exit RunHistory(const CommonOptions& c, const HistoryOptions& o, std::ostream& o
 
 Exit RunProfile(const CommonOptions& c, const ProfileOptions& o, std::ostream& out) {
   std::optional<std::int64_t> as_of;
-  if (o.as_of) {
-    Result<std::int64_t> t = ParseTime("--as-of", *o.as_of);
-    if (!t.ok()) return Fail(kExitUsage, t.status().message());
-    as_of = *t;
-  }
+  if (Exit e = TimeOption("--as-of", o.as_of, &as_of); e.code != kExitOk) return e;
   Opened opened;
   if (Exit e = OpenForCustomer(c, &opened); e.code != kExitOk) return e;
   service::Ledger& ledger = *opened.ledger;
