@@ -96,13 +96,16 @@ TEST_CASE("replay: errors are one line on stderr with the documented exit code",
     CheckError(ledger.Replay("history", {ada, "--key-file", wrong_key}), 5);
     CheckError(ledger.Replay("profile", {ada, "--key-file", wrong_key}), 5);
     CheckError(ledger.Replay("export", {ada, "--key-file", wrong_key}), 5);
+    const std::string not_a_key = ledger.dir.sub("not-a.key");
+    WriteSecretFile(not_a_key, "not a key\n");
+    CheckError(ledger.Replay("history", {ada, "--key-file", not_a_key}), 5);
 
     // dump needs no key: the envelopes without data, and one note on stderr.
     ReplayResult r = ledger.Replay("dump", {"--key-file", missing_key});
     INFO(r.Describe());
     CHECK(r.exit_code == 0);
     std::vector<std::string> lines = Lines(r.out);
-    CHECK(lines.size() == 10);
+    CHECK(lines.size() == kEvents);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       json line = json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
       REQUIRE(line.is_object());
@@ -115,7 +118,7 @@ TEST_CASE("replay: errors are one line on stderr with the documented exit code",
     CHECK(Lines(r.err).size() == 1);
   }
   // ledgerd was never disturbed.
-  CHECK(LogPosition(ledger.port()) == 10);
+  CHECK(LogPosition(ledger.port()) == kEvents);
 }
 
 TEST_CASE("replay: --help on the app and on every subcommand exits 0 and names its options",

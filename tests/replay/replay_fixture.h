@@ -9,12 +9,14 @@
 //   ada  v5 ConsentRevoked (call opt-out) (6)
 //   ada  v6 NoteAdded kAdaNote            (7)
 //   bob  v2 TagAdded                      (8)
-//   ada  v7 NameChanged, first and last   (9)
-//   cyd  v1 CustomerRegistered (company)  (10)
+//   bob  v3 FinanceInfoChanged, kBobFinance, by the finance key (9)
+//   ada  v7 NameChanged, first and last   (10)
+//   cyd  v1 CustomerRegistered (company)  (11)
 // The tests read positions and versions back from HTTP rather than trusting this table.
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -29,6 +31,9 @@ namespace ledger::testing {
 // A reason with a comma and quotes, so csv must quote it.
 inline const std::string kAdaReason = R"(married, "Lord" King)";
 inline const std::string kAdaNote = "Prefers calls after 5pm, not Mondays";
+// The restricted finance section: shown only to the finance role and in the export.
+inline const nlohmann::json kBobFinance = {{"credit_limit", "5000"}, {"account", "AC-1"}};
+inline constexpr std::uint64_t kEvents = 11;
 
 inline const std::string kCustomers = "/v1/customers/";
 
@@ -118,11 +123,12 @@ class PopulatedLedger {
                       {{"status", "opted_out"}, {"method", "oral"}}));
     CheckOk(agent.Post(kCustomers + ada + "/notes", {{"text", kAdaNote}}), 201);
     CheckOk(agent.Put(kCustomers + bob + "/tags/vip", nlohmann::json::object()));
+    CheckOk(ApiClient(port(), keys::kFinance).Put(kCustomers + bob + "/finance", kBobFinance));
     CheckOk(
         agent.Patch(kCustomers + ada, {{"first_name", "Augusta"}, {"last_name", "Lovelace-King"}}));
     cyd = RegisterCustomer(port(), {{"kind", "company"}, {"company_name", "Cyd Fleet"}});
     REQUIRE(VersionOf(port(), ada) == 7);
-    REQUIRE(LogPosition(port()) == 10);
+    REQUIRE(LogPosition(port()) == kEvents);
   }
 };
 

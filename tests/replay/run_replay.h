@@ -4,8 +4,9 @@
 // The child is started with posix_spawn (safe while other test threads run, unlike fork followed
 // by arbitrary code), stdin is /dev/null and stdout and stderr are two pipes read together with
 // poll, so a child filling one pipe never deadlocks against a parent blocked on the other. A child
-// still running after kTimeout is killed with SIGKILL and the test FAILs. stderr is a pipe, never
-// a terminal, so the tool draws no progress bar.
+// still running after kTimeout is killed with SIGKILL and the test FAILs, and so does one killed
+// by a signal (a crash). stderr is a pipe, so the tool draws no progress bar, unless
+// ReplayOptions asks for a pseudo-terminal instead.
 #pragma once
 
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -73,6 +75,20 @@ inline void OpenPipe(Pipe& p) {
   p.write.Reset(fds[1]);
 }
 
+// A pseudo-terminal in the same shape: `write` is the terminal the child gets (isatty is true),
+// `read` the master side. Reading the master after the child closed it fails with EIO, which
+// Drain takes as the end.
+inline void OpenTerminal(Pipe& p) {
+  p.read.Reset(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  REQUIRE(p.read.get() >= 0);
+  REQUIRE(::grantpt(p.read.get()) == 0);
+  REQUIRE(::unlockpt(p.read.get()) == 0);
+  const char* name = ::ptsname(p.read.get());
+  REQUIRE(name != nullptr);
+  p.write.Reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  REQUIRE(p.write.get() >= 0);
+}
+
 // Appends what is available on `fd` to `into`; false at end of file.
 inline bool Drain(int fd, std::string& into) {
   char buf[16384];
@@ -92,8 +108,13 @@ inline bool Drain(int fd, std::string& into) {
 
 inline constexpr auto kReplayTimeout = std::chrono::seconds(60);
 
+struct ReplayOptions {
+  // stderr is a pseudo-terminal (the output then has the terminal's CR LF line ends).
+  bool stderr_is_terminal = false;
+};
+
 // Runs `ledger-replay args...`.
-inline ReplayResult RunReplay(const std::vector<std::string>& args) {
+inline ReplayResult RunReplay(const std::vector<std::string>& args, ReplayOptions options = {}) {
   using replay_detail::Pipe;
   std::vector<std::string> argv_storage = {LEDGER_REPLAY};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -104,7 +125,11 @@ inline ReplayResult RunReplay(const std::vector<std::string>& args) {
   Pipe out;
   Pipe err;
   replay_detail::OpenPipe(out);
-  replay_detail::OpenPipe(err);
+  if (options.stderr_is_terminal) {
+    replay_detail::OpenTerminal(err);
+  } else {
+    replay_detail::OpenPipe(err);
+  }
 
   posix_spawn_file_actions_t actions;
   REQUIRE(::posix_spawn_file_actions_init(&actions) == 0);
