@@ -171,7 +171,7 @@ TEST_CASE("replay: verify names the event whose stored payload was altered", "[r
   }
 }
 
-TEST_CASE("replay: a damaged record is exit 6 with one line; what does not need it still reads",
+TEST_CASE("replay: a damaged record is exit 6 with one line, and what does not need it still reads",
           "[replay]") {
   PopulatedLedger ledger;
   json ada_history = ledger.History(ledger.ada);
