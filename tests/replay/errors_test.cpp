@@ -121,6 +121,23 @@ TEST_CASE("replay: errors are one line on stderr with the documented exit code",
   CHECK(LogPosition(ledger.port()) == kEvents);
 }
 
+TEST_CASE("replay: a negative or huge number is never read as a position or a corruption",
+          "[replay]") {
+  PopulatedLedger ledger;
+  const std::string& ada = ledger.ada;
+  // Versions, positions and limits are unsigned: "-1" is a bad option value (usage), not 2^64-1.
+  CheckError(ledger.Replay("dump", {"--after", "-1"}), 2);
+  CheckError(ledger.Replay("dump", {"--limit", "-1"}), 2);
+  CheckError(ledger.Replay("history", {ada, "--to", "-1"}), 2);
+  CheckError(ledger.Replay("profile", {ada, "--version", "-1"}), 2);
+  // The largest position there is: nothing after it, and certainly no gap in a healthy log.
+  ReplayResult r = ledger.Replay("dump", {"--after", "18446744073709551615"});
+  INFO(r.Describe());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err.empty());
+}
+
 TEST_CASE("replay: --help on the app and on every subcommand exits 0 and names its options",
           "[replay]") {
   ReplayResult app = RunReplay({"--help"});

@@ -66,7 +66,8 @@ inline void CheckError(const ReplayResult& r, int exit_code) {
   CHECK(r.exit_code == exit_code);
   CHECK(r.out.empty());
   std::vector<std::string> lines = Lines(r.err);
-  REQUIRE(lines.size() == 1);
+  CHECK(lines.size() == 1);
+  if (lines.empty()) return;
   CHECK(r.err.back() == '\n');
   const std::string prefix = "ledger-replay: ";
   CHECK(lines[0].rfind(prefix, 0) == 0);

@@ -29,14 +29,15 @@ extern char** environ;
 namespace ledger::testing {
 
 struct ReplayResult {
+  std::string command;  // "ledger-replay ARGS...", for failure messages
   int exit_code = -1;
   std::string out;
   std::string err;
 
   // For failure messages.
   std::string Describe() const {
-    return "exit " + std::to_string(exit_code) + "\n--- stdout ---\n" + out.substr(0, 4000) +
-           "\n--- stderr ---\n" + err.substr(0, 4000);
+    return command + "\nexit " + std::to_string(exit_code) + "\n--- stdout ---\n" +
+           out.substr(0, 4000) + "\n--- stderr ---\n" + err.substr(0, 4000);
   }
 };
 
@@ -159,6 +160,8 @@ inline ReplayResult RunReplay(const std::vector<std::string>& args, ReplayOption
   err.write.Close();
 
   ReplayResult result;
+  result.command = "ledger-replay";
+  for (const std::string& a : args) result.command += " " + a;
   auto deadline = std::chrono::steady_clock::now() + kReplayTimeout;
   bool out_open = true;
   bool err_open = true;
