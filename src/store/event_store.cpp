@@ -268,6 +268,8 @@ Status EventStore::ScanStream(std::string_view stream, const StreamScan& scan,
 
 Status EventStore::ScanAll(std::uint64_t after_position, std::size_t limit,
                            const EventVisitor& visit) const {
+  // Nothing comes after the largest position (and after_position + 1 would wrap to 0).
+  if (after_position == std::numeric_limits<std::uint64_t>::max()) return Status::Ok();
   const Rocks& rocks = *impl_->rocks;
   rocksdb::ReadOptions ro;
   ro.adaptive_readahead = true;

@@ -1,6 +1,7 @@
 // Reading: stream scans forwards and backwards, limits, as-of reads, the global log, heads, and
 // waiting for new positions.
 #include <catch2/catch.hpp>
+#include <limits>
 #include <thread>
 
 #include "store_fixture.h"
@@ -111,6 +112,10 @@ TEST_CASE("the global log reads in position order from any position", "[store][r
   auto past_end = f.store().ReadAll(4, 0);
   REQUIRE(past_end.ok());
   CHECK(past_end->empty());
+  // The largest position: nothing after it, not a "gap at position 0" (the next one would wrap).
+  auto after_max = f.store().ReadAll(std::numeric_limits<std::uint64_t>::max(), 0);
+  REQUIRE(after_max.status().ToString() == "OK");
+  CHECK(after_max->empty());
 
   std::size_t visited = 0;
   REQUIRE(f.store().ScanAll(0, 0, [&](const EventView&) { return ++visited < 2; }).ok());
