@@ -56,11 +56,11 @@ TEST_CASE("replay: an erased customer reads as HTTP shows it, without personal d
     }
   }
 
-  // A past state is unreadable (HTTP answers 409): an error, one line, nothing on stdout. The
-  // spec has no code of its own for it.
+  // A past state is unreadable (HTTP answers 409): exit 3 (docs/replay.md: erased content is
+  // not found), one line, nothing on stdout.
   ReplayResult past = ledger.Replay("profile", {ledger.bob, "--version", "1"});
   INFO(past.Describe());
-  CHECK(past.exit_code != 0);
+  CHECK(past.exit_code == 3);
   CHECK(past.out.empty());
   CHECK(Lines(past.err).size() == 1);
   CHECK(past.err.rfind("ledger-replay: ", 0) == 0);

@@ -48,6 +48,8 @@ TEST_CASE("replay: errors are one line on stderr with the documented exit code",
     CheckError(ledger.Replay("verify", {"nobody"}), 3);
     CheckError(ledger.Replay("profile", {ada, "--version", "8"}), 3);
     CheckError(ledger.Replay("diff", {ada, "1", "99"}), 3);
+    // All digits is a version, however long: no such version, not a malformed time.
+    CheckError(ledger.Replay("diff", {ada, "1", "184467440737095516150"}), 3);
     // Before the customer existed (HTTP: 404 "did not exist then").
     CheckError(ledger.Replay("profile", {ada, "--as-of", "2000-01-01T00:00:00Z"}), 3);
   }

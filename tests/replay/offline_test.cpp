@@ -189,6 +189,12 @@ TEST_CASE("replay: a damaged record is exit 6 with one line, and what does not n
   CheckError(ledger.Replay("export", {ledger.ada}), 6);
   CheckError(ledger.Replay("profile", {ledger.ada, "--version", "4"}), 6);
   CHECK(ParseOut(ledger.Replay("profile", {ledger.ada, "--version", "2"})) == ada_v2);
+  // A range that ends before the damaged event reads (it does not read past --to).
+  json before_damage =
+      ParseOut(ledger.Replay("history", {ledger.ada, "--to", "2", "--format", "json"}))["events"];
+  REQUIRE(before_damage.size() == 2);
+  CHECK(before_damage[0] == ada_history[0]);
+  CHECK(before_damage[1] == ada_history[1]);
   CHECK(ParseOut(ledger.Replay("history", {ledger.bob, "--format", "json"}))["events"] ==
         bob_history);
   CHECK(ParseOut(ledger.Replay("profile", {ledger.bob})) == bob_profile);

@@ -1,6 +1,7 @@
 // history, profile, diff, export: one customer, read through the Ledger facade exactly as the
 // HTTP API reads it (same folds, same JSON views).
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 #include "commands.h"
@@ -47,9 +48,13 @@ nlohmann::json ProfileView(service::Ledger& ledger, const domain::CustomerState&
 // A diff operand: all digits = a version, otherwise a time.
 Result<domain::CustomerState> StateAt(service::Ledger& ledger, const std::string& customer,
                                       const std::string& operand) {
-  if (!operand.empty() && operand.size() <= 19 &&
-      operand.find_first_not_of("0123456789") == std::string::npos) {
-    return ledger.ProfileAtVersion(customer, std::stoull(operand));
+  if (!operand.empty() && operand.find_first_not_of("0123456789") == std::string::npos) {
+    std::uint64_t version = 0;
+    auto [end, error] = std::from_chars(operand.data(), operand.data() + operand.size(), version);
+    if (error != std::errc() || end != operand.data() + operand.size()) {
+      return Status::NotFound("customer " + customer + " has no version " + operand);
+    }
+    return ledger.ProfileAtVersion(customer, version);
   }
   LEDGER_ASSIGN_OR_RETURN(std::int64_t at, ParseTime("a diff operand", operand));
   LEDGER_ASSIGN_OR_RETURN(domain::CustomerState state, ledger.ProfileAsOf(customer, at));
@@ -76,7 +81,10 @@ Exit RunHistory(const CommonOptions& c, const HistoryOptions& o, std::ostream& o
   const std::uint64_t to = o.to_version.value_or(std::numeric_limits<std::uint64_t>::max());
   std::vector<service::HistoryEntry> selected;
   for (std::uint64_t from = std::max<std::uint64_t>(o.from_version.value_or(1), 1); from <= to;) {
-    Result<std::vector<service::HistoryEntry>> page = ledger.History(o.customer, from, kPage);
+    // No further than --to: a later damaged event must not fail a range that ends before it.
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kPage, to - from + 1));
+    Result<std::vector<service::HistoryEntry>> page = ledger.History(o.customer, from, want);
     if (!page.ok()) return FromStatus(page.status());
     for (service::HistoryEntry& h : *page) {
       if (h.version > to) break;
@@ -84,7 +92,7 @@ Exit RunHistory(const CommonOptions& c, const HistoryOptions& o, std::ostream& o
       if (until && h.recorded_at_us > *until) continue;
       selected.push_back(std::move(h));
     }
-    if (page->size() < kPage) break;
+    if (page->size() < want) break;
     from = page->back().version + 1;
   }
 

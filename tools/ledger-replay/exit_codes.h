@@ -12,7 +12,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitTampered = 1,   // verify found an altered, missing or damaged event
   kExitUsage = 2,      // a bad option or argument
-  kExitNotFound = 3,   // no such customer, version or time
+  kExitNotFound = 3,   // no such customer, version or time, or it was erased
   kExitDataDir = 4,    // no ledger in --data, or it is in use (rebuild)
   kExitMasterKey = 5,  // the master key is missing, unreadable or not this ledger's
   kExitCorrupted = 6,  // a record read from disk is damaged
@@ -21,8 +21,8 @@ enum ExitCode : int {
 
 inline constexpr const char* kExitCodesHelp =
     "Exit codes: 0 ok, 1 verification found tampering, 2 usage error, 3 not found (customer, "
-    "version), 4 data directory missing, not a ledger or in use, 5 master key missing or wrong, "
-    "6 corrupted record, 7 other failure.";
+    "version, or erased content), 4 data directory missing, not a ledger or in use, 5 master "
+    "key missing or wrong, 6 corrupted record, 7 other failure.";
 
 // The end of a subcommand: a code and, for a failure, the line written to stderr.
 struct Exit {
@@ -42,6 +42,8 @@ inline Exit FromStatus(const Status& s) {
     case StatusCode::kInvalidArgument:
       return Fail(kExitUsage, s.message());
     case StatusCode::kNotFound:
+    // A read the ledger's state rules out: a past state of an erased customer is unreadable.
+    case StatusCode::kFailedPrecondition:
       return Fail(kExitNotFound, s.message());
     case StatusCode::kCorruption:
       return Fail(kExitCorrupted, s.message());

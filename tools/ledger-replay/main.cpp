@@ -48,8 +48,9 @@ int main(int argc, char** argv) {
       "history", "A customer's timeline: time, version, actor, source, event, changes, reason");
   AddCommon(h, &common);
   h->add_option("customer", history.customer, "Customer id")->required();
-  h->add_option("--from", history.from_version, "First version shown");
-  h->add_option("--to", history.to_version, "Last version shown");
+  h->add_option("--from", history.from_version, "First version shown")
+      ->check(CLI::NonNegativeNumber);
+  h->add_option("--to", history.to_version, "Last version shown")->check(CLI::NonNegativeNumber);
   h->add_option("--since", history.since, "Only events recorded at or after this RFC 3339 time");
   h->add_option("--until", history.until, "Only events recorded at or before this RFC 3339 time");
   AddFormat(h, &history.format, {"text", "json", "csv"});
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
       "profile", "The folded profile as JSON: now, at a version, or as of an instant");
   AddCommon(p, &common);
   p->add_option("customer", profile.customer, "Customer id")->required();
-  CLI::Option* version = p->add_option("--version", profile.version, "Profile at this version");
+  CLI::Option* version = p->add_option("--version", profile.version, "Profile at this version")
+                             ->check(CLI::NonNegativeNumber);
   p->add_option("--as-of", profile.as_of, "Profile as of this RFC 3339 time")->excludes(version);
 
   CLI::App* d =
@@ -84,8 +86,11 @@ int main(int argc, char** argv) {
                                    "The raw global log, one JSON line per event (decrypted when "
                                    "the master key is available)");
   AddCommon(u, &common);
-  u->add_option("--after", dump.after, "Start after this global position")->capture_default_str();
-  u->add_option("--limit", dump.limit, "Print at most this many events");
+  u->add_option("--after", dump.after, "Start after this global position")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  u->add_option("--limit", dump.limit, "Print at most this many events")
+      ->check(CLI::NonNegativeNumber);
   u->add_option("--type", dump.type, "Only events of this type (e.g. NoteAdded)");
 
   CLI::App* r =
