@@ -8,7 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
-#include <regex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,12 +82,45 @@ std::string TamperedLine(const ReplayResult& r) {
   return found;
 }
 
+// N of a line `rebuilt: N events in S s (E events/s)`, S and E decimal numbers.
+std::optional<std::string> RebuiltCount(const std::string& line) {
+  auto digits = [&](std::size_t at, bool allow_dot) {
+    std::size_t end = at;
+    while (end < line.size() &&
+           (std::isdigit(static_cast<unsigned char>(line[end])) || (allow_dot && line[end] == '.')))
+      ++end;
+    return end;
+  };
+  auto literal = [&](std::size_t at, const std::string& text) {
+    return line.compare(at, text.size(), text) == 0 ? at + text.size() : std::string::npos;
+  };
+  std::size_t at = literal(0, "rebuilt: ");
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t count_end = digits(at, false);
+  if (count_end == at) return std::nullopt;
+  std::string count = line.substr(at, count_end - at);
+  std::size_t p = literal(count_end, " events in ");
+  if (p == std::string::npos || digits(p, true) == p) return std::nullopt;
+  p = literal(digits(p, true), " s (");
+  if (p == std::string::npos || digits(p, true) == p) return std::nullopt;
+  p = literal(digits(p, true), " events/s)");
+  if (p != line.size()) return std::nullopt;
+  return count;
+}
+
 // Whether `line` names the event: by "position P", or by the stream id and "version V" / "vV".
 bool NamesEvent(const std::string& line, const std::string& stream, std::uint64_t version,
                 std::uint64_t position) {
+  // `word` not glued to a letter or digit before it, nor to a digit after it. (No std::regex:
+  // GCC 12 warns falsely inside it under -O1 with sanitizers.)
   auto has_word = [&](const std::string& word) {
-    std::regex re("(^|[^0-9A-Za-z])" + word + "($|[^0-9])");
-    return std::regex_search(line, re);
+    for (std::size_t at = line.find(word); at != std::string::npos; at = line.find(word, at + 1)) {
+      std::size_t end = at + word.size();
+      bool clean_before = at == 0 || !std::isalnum(static_cast<unsigned char>(line[at - 1]));
+      bool clean_after = end == line.size() || !std::isdigit(static_cast<unsigned char>(line[end]));
+      if (clean_before && clean_after) return true;
+    }
+    return false;
   };
   if (has_word("position " + std::to_string(position))) return true;
   return line.find(stream) != std::string::npos &&
@@ -262,13 +295,11 @@ TEST_CASE("replay: rebuild refuses a running ledgerd, then refolds every project
     INFO(r.Describe());
     REQUIRE(r.exit_code == 0);
     CHECK(!r.err.empty());
-    std::smatch m;
-    static const std::regex kDone(R"(rebuilt: (\d+) events in [0-9.]+ s \([0-9.]+ events/s\))");
     bool matched = false;
     for (const std::string& line : Lines(r.out)) {
-      if (std::regex_search(line, m, kDone)) {
+      if (std::optional<std::string> count = RebuiltCount(line)) {
         matched = true;
-        CHECK(m[1].str() == std::to_string(end));
+        CHECK(*count == std::to_string(end));
       }
     }
     CHECK(matched);
