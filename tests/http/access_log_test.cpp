@@ -117,7 +117,7 @@ TEST_CASE("Access log: a request's line is written out within seconds while the 
   server.Start({"--log-format", "json"});
   ApiClient compliance(server.port(), keys::kCompliance);
   CheckOk(compliance.Get("/v1/ledger/digest", {{"X-Request-Id", "live-1"}}));
-  // ledgerd's stdout is a file here, so lines are buffered; it flushes at least once a second.
+  // ledgerd's stdout is a file here, so lines are batched; a batch is written every 200 ms.
   auto deadline = std::chrono::steady_clock::now() + 10s;
   bool seen = false;
   while (!seen && std::chrono::steady_clock::now() < deadline) {
