@@ -2,26 +2,19 @@
 // route, status, microseconds, actor and request id, in text or JSON (--log-format), never a
 // token or personal data, and written out while the server runs (not only when it stops).
 #include <chrono>
-#include <fstream>
 #include <thread>
 
 #include "api_client.h"
+#include "file_lines.h"
 
 namespace ledger::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<std::string> Lines(const std::string& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 std::vector<json> RequestLines(const std::string& file) {
   std::vector<json> out;
-  for (const std::string& line : Lines(file)) {
+  for (const std::string& line : FileLines(file)) {
     json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
     INFO(line);
     REQUIRE(parsed.is_object());  // every line of a JSON log is one object
@@ -81,7 +74,7 @@ TEST_CASE("Access log (JSON): one line per request with its fields, no token or 
   CHECK((*missing)["status"] == 404);
 
   std::string whole;
-  for (const std::string& line : Lines(server.log_file())) whole += line + "\n";
+  for (const std::string& line : FileLines(server.log_file())) whole += line + "\n";
   for (const char* secret :
        {keys::kAgent.token, "Lovelace", "555-2368", "2125552368", "ada@example.com", id.c_str()}) {
     INFO(secret);
@@ -99,7 +92,7 @@ TEST_CASE("Access log (text): key=value fields on one line per request", "[http]
   REQUIRE(ExitedZero(server.Stop()));
 
   int found = 0;
-  for (const std::string& line : Lines(server.log_file())) {
+  for (const std::string& line : FileLines(server.log_file())) {
     if (line.find("request_id=text-1") == std::string::npos) continue;
     ++found;
     INFO(line);
@@ -121,7 +114,7 @@ TEST_CASE("Access log: a request's line is written out within seconds while the 
   auto deadline = std::chrono::steady_clock::now() + 10s;
   bool seen = false;
   while (!seen && std::chrono::steady_clock::now() < deadline) {
-    for (const std::string& line : Lines(server.log_file())) {
+    for (const std::string& line : FileLines(server.log_file())) {
       seen = seen || line.find("\"request_id\":\"live-1\"") != std::string::npos;
     }
     if (!seen) std::this_thread::sleep_for(50ms);

@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -24,21 +25,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <httplib.h>
-
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "file_lines.h"
 #include "temp_dir.h"
 
 namespace ledger::testing {
@@ -62,7 +61,8 @@ inline constexpr ApiKey kAll[] = {kAgent, kAgent2, kManager, kFinance, kComplian
 }  // namespace keys
 
 // Counts failed assertions (needs CATCH_CONFIG_EXTERNAL_INTERFACES, set by CMakeLists.txt; the
-// listener is registered once, in http_support.cpp) of the whole run, so a fixture can tell whether its test failed.
+// listener is registered once, in http_support.cpp) of the whole run, so a fixture can tell whether
+// its test failed.
 inline std::atomic<std::uint64_t>& FailedAssertions() {
   static std::atomic<std::uint64_t> count{0};
   return count;
@@ -191,9 +191,7 @@ class LedgerdProcess {
   }
 
   std::string LogTail(std::size_t max_lines = 80) const {
-    std::ifstream in(log_file_);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::vector<std::string> lines = FileLines(log_file_);
     std::string out;
     std::size_t from = lines.size() > max_lines ? lines.size() - max_lines : 0;
     for (std::size_t i = from; i < lines.size(); ++i) out += lines[i] + "\n";

@@ -8,26 +8,20 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "file_lines.h"
 #include "temp_dir.h"
 
 namespace ledger::ledgerd {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::vector<std::string> FileLines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using testing::FileLines;
 
 struct LogFile {
   testing::TempDir dir;
