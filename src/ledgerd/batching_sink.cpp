@@ -4,8 +4,17 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <functional>
+#include <queue>
+#include <utility>
 
 namespace ledger::ledgerd {
+
+void BatchingSink::Lines::Clear() {
+  bytes.clear();
+  times.clear();
+  ends.clear();
+}
 
 BatchingSink::BatchingSink(int fd, std::chrono::milliseconds interval)
     : fd_(fd),
@@ -21,10 +30,15 @@ BatchingSink::~BatchingSink() {
 void BatchingSink::Close() {
   {
     std::lock_guard lock(mu_);
-    if (closing_) return;
-    closing_ = true;
+    if (closing_.load()) return;
+    closing_.store(true);
   }
   wake_.notify_one();
+  for (Stripe& stripe : stripes_) {
+    // Under the stripe's lock: a logger checks closing_ under it before it waits.
+    std::lock_guard lock(stripe.mu);
+    stripe.space.notify_all();
+  }
   writer_.join();
 }
 
@@ -49,10 +63,44 @@ void BatchingSink::log(const spdlog::details::log_msg& msg) {
   spdlog::memory_buf_t line;
   clone->format(msg, line);
 
-  std::unique_lock lock(mu_);
-  space_.wait(lock, [&] { return pending_.size() < kMaxPendingBytes || closing_; });
-  pending_.append(line.data(), line.size());
-  if (pending_.size() >= kWakeBytes) wake_.notify_one();
+  // This thread's stripe of this sink, taken in turn on its first line.
+  thread_local const BatchingSink* stripe_of = nullptr;
+  thread_local std::size_t stripe_index = 0;
+  if (stripe_of != this) {
+    stripe_of = this;
+    stripe_index = next_stripe_.fetch_add(1, std::memory_order_relaxed) % kStripes;
+  }
+  Stripe& stripe = stripes_[stripe_index];
+  bool wake = false;
+  {
+    std::unique_lock lock(stripe.mu);
+    auto has_room = [&] {
+      return stripe.lines.bytes.size() + line.size() <= kMaxStripeBytes ||
+             stripe.lines.bytes.empty() || closing_.load();
+    };
+    if (!has_room()) {
+      lock.unlock();
+      WakeWriter();
+      lock.lock();
+      stripe.space.wait(lock, has_room);
+    }
+    stripe.lines.bytes.append(line.data(), line.size());
+    stripe.lines.times.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(msg.time.time_since_epoch()).count());
+    stripe.lines.ends.push_back(stripe.lines.bytes.size());
+    // Counted under the stripe's lock, so the writer never subtracts bytes not yet added.
+    std::size_t before = pending_bytes_.fetch_add(line.size(), std::memory_order_relaxed);
+    wake = before < kWakeBytes && before + line.size() >= kWakeBytes;
+  }
+  if (wake) WakeWriter();
+}
+
+void BatchingSink::WakeWriter() {
+  {
+    std::lock_guard lock(mu_);
+    wake_requested_ = true;
+  }
+  wake_.notify_one();
 }
 
 void BatchingSink::flush() {
@@ -65,19 +113,66 @@ void BatchingSink::flush() {
 }
 
 void BatchingSink::Run() {
-  std::unique_lock lock(mu_);
+  std::string batch;
   for (;;) {
-    wake_.wait_for(lock, interval_,
-                   [&] { return closing_ || flush_requested_ || pending_.size() >= kWakeBytes; });
-    std::string batch;
-    batch.swap(pending_);
-    flush_requested_ = false;
-    const bool last = closing_;
-    space_.notify_all();
-    lock.unlock();
-    WriteAll(batch);
-    lock.lock();
-    if (last && pending_.empty()) return;
+    bool last = false;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, interval_,
+                     [&] { return closing_.load() || flush_requested_ || wake_requested_; });
+      flush_requested_ = false;
+      wake_requested_ = false;
+      last = closing_.load();
+    }
+    // Loggers that saw closing_ no longer wait, so after it one more pass takes everything.
+    if (TakeAll() > 0) {
+      MergeTaken(batch);
+      WriteAll(batch);
+    }
+    if (last) return;
+  }
+}
+
+std::size_t BatchingSink::TakeAll() {
+  std::size_t taken = 0;
+  for (std::size_t i = 0; i < kStripes; ++i) {
+    Stripe& stripe = stripes_[i];
+    taken_[i].Clear();
+    {
+      std::lock_guard lock(stripe.mu);
+      if (stripe.lines.bytes.empty()) continue;
+      std::swap(stripe.lines, taken_[i]);
+    }
+    stripe.space.notify_all();
+    taken += taken_[i].bytes.size();
+  }
+  pending_bytes_.fetch_sub(taken, std::memory_order_relaxed);
+  return taken;
+}
+
+void BatchingSink::MergeTaken(std::string& out) const {
+  out.clear();
+  // A k-way merge: each stripe's lines are in the order its threads logged them, which it
+  // keeps; across stripes the earliest log time goes first.
+  struct Cursor {
+    std::int64_t time;
+    std::size_t stripe;
+    std::size_t line;
+  };
+  auto later = [](const Cursor& a, const Cursor& b) {
+    return a.time != b.time ? a.time > b.time : a.stripe > b.stripe;
+  };
+  std::priority_queue<Cursor, std::vector<Cursor>, decltype(later)> next(later);
+  for (std::size_t i = 0; i < kStripes; ++i) {
+    if (!taken_[i].times.empty()) next.push({taken_[i].times[0], i, 0});
+  }
+  while (!next.empty()) {
+    Cursor c = next.top();
+    next.pop();
+    const Lines& lines = taken_[c.stripe];
+    std::size_t begin = c.line == 0 ? 0 : lines.ends[c.line - 1];
+    out.append(lines.bytes, begin, lines.ends[c.line] - begin);
+    if (c.line + 1 < lines.times.size()) next.push({lines.times[c.line + 1], c.stripe, c.line + 1});
   }
 }
 

@@ -1,11 +1,15 @@
 // BatchingSink: every line logged from any thread is written once, whole and in its thread's
-// order; flush() writes without waiting for the interval; Close() writes what is pending.
+// order; lines of different threads come out in the order they were logged; flush() writes
+// without waiting for the interval; Close() writes what is pending; a logger whose buffer is
+// full waits for the writer instead of growing memory, and wakes it.
 #include "ledgerd/batching_sink.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spdlog/logger.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
@@ -43,7 +47,7 @@ TEST_CASE("batching sink: lines from many threads are written once, whole, in or
   auto sink = std::make_shared<BatchingSink>(file.fd, 5ms);
   auto logger = LoggerOn(sink);
   constexpr int kThreads = 6;
-  constexpr int kLines = 3000;  // 18,000 lines: many batches, and past the 64 KiB wake-up
+  constexpr int kLines = 3000;  // 18,000 lines (~800 KB): many batches, past the wake-up size
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -89,6 +93,98 @@ TEST_CASE("batching sink: flush writes without waiting for the interval; close w
   sink->Close();
   CHECK(FileLines(file.path) == std::vector<std::string>{"before the flush", "after the flush"});
   sink->Close();  // idempotent
+}
+
+TEST_CASE("batching sink: lines of different threads are written in the order they were logged",
+          "[ledgerd][log]") {
+  LogFile file;
+  REQUIRE(file.fd >= 0);
+  // One batch (the interval is never reached), so the order comes from merging the threads'
+  // buffers, not from when each was written.
+  auto sink = std::make_shared<BatchingSink>(file.fd, std::chrono::milliseconds(60'000));
+  auto logger = LoggerOn(sink);
+  constexpr int kThreads = 3;
+  constexpr int kTurns = 300;
+  std::atomic<int> turn{0};  // thread `turn % kThreads` logs line `turn`, then passes
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (;;) {
+        int now = turn.load();
+        while (now < kTurns && now % kThreads != t) now = turn.load();
+        if (now >= kTurns) return;
+        logger->info("line={}", now);
+        turn.store(now + 1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  sink->Close();
+
+  std::vector<std::string> lines = FileLines(file.path);
+  REQUIRE(lines.size() == static_cast<std::size_t>(kTurns));
+  for (int i = 0; i < kTurns; ++i)
+    CHECK(lines[static_cast<std::size_t>(i)] == fmt::format("line={}", i));
+}
+
+TEST_CASE("batching sink: a logger whose buffer is full wakes the writer", "[ledgerd][log]") {
+  LogFile file;
+  REQUIRE(file.fd >= 0);
+  // Three times what one thread's buffer holds (100-byte lines), still less than kWakeBytes in
+  // all, long before the interval: without a wake-up the logger would wait a minute.
+  static_assert(3 * BatchingSink::kMaxStripeBytes < BatchingSink::kWakeBytes);
+  auto sink = std::make_shared<BatchingSink>(file.fd, std::chrono::milliseconds(60'000));
+  auto logger = LoggerOn(sink);
+  const std::size_t lines = 3 * BatchingSink::kMaxStripeBytes / 100;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (std::size_t i = 0; i < lines; ++i) logger->info("{:08} {}", i, std::string(90, 'y'));
+    done = true;
+  });
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  CHECK(done);
+  writer.join();
+  sink->Close();
+  std::vector<std::string> written = FileLines(file.path);
+  REQUIRE(written.size() == lines);
+  for (std::size_t i = 0; i < lines; i += 97)
+    CHECK(written[i].substr(0, 8) == fmt::format("{:08}", i));
+}
+
+TEST_CASE("batching sink: loggers wait while nobody reads the descriptor, and lose nothing",
+          "[ledgerd][log]") {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  auto sink = std::make_shared<BatchingSink>(pipe_fds[1], 1ms);
+  auto logger = LoggerOn(sink);
+  // 8 times what one thread's buffer holds: more than that buffer, the pipe and the batch being
+  // written together.
+  const std::size_t lines = 8 * BatchingSink::kMaxStripeBytes / 100;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (std::size_t i = 0; i < lines; ++i) logger->info("{:08} {}", i, std::string(90, 'z'));
+    done = true;
+  });
+  std::this_thread::sleep_for(500ms);
+  CHECK_FALSE(done);  // bounded: the logger waits for a reader
+
+  std::string read_back;
+  char buffer[1 << 16];
+  std::thread reader([&] {
+    for (;;) {
+      ssize_t n = ::read(pipe_fds[0], buffer, sizeof(buffer));
+      if (n <= 0) return;
+      read_back.append(buffer, static_cast<std::size_t>(n));
+    }
+  });
+  writer.join();
+  sink->Close();
+  ::close(pipe_fds[1]);
+  reader.join();
+  ::close(pipe_fds[0]);
+  CHECK(read_back.size() == lines * 100);
+  CHECK(read_back.substr(read_back.size() - 100, 8) == fmt::format("{:08}", lines - 1));
 }
 
 }  // namespace
