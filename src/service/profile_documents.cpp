@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
+#include <shared_mutex>
 
 namespace ledger::service {
 
@@ -15,7 +17,7 @@ ProfileDocuments::Shard& ProfileDocuments::ShardOf(const std::string& customer_i
 std::optional<ProfileDocument> ProfileDocuments::Get(const std::string& customer_id,
                                                      std::int64_t now_us) const {
   Shard& shard = ShardOf(customer_id);
-  std::lock_guard lock(shard.mu);
+  std::shared_lock lock(shard.mu);
   auto it = shard.entries.find(customer_id);
   if (it == shard.entries.end() || now_us >= it->second.stable_until_us) return std::nullopt;
   return it->second;
@@ -23,7 +25,7 @@ std::optional<ProfileDocument> ProfileDocuments::Get(const std::string& customer
 
 std::uint64_t ProfileDocuments::Ticket(const std::string& customer_id) const {
   Shard& shard = ShardOf(customer_id);
-  std::lock_guard lock(shard.mu);
+  std::shared_lock lock(shard.mu);
   return shard.writes;
 }
 

@@ -9,15 +9,17 @@
 // shard happened in between, so a document rendered from a projection that a commit has since
 // replaced is never stored. Writers call Invalidate after every append, whatever its result.
 //
-// Thread-safe: 16 shards, each a mutex and a map; no lock is held while rendering. Bounded: a
+// Thread-safe: 16 shards, each a reader-writer lock and a map; no lock is held while rendering.
+// Get and Ticket share the lock, so readers of one hot customer never wait for each other (with
+// an exclusive lock, a reader preempted while holding it stalled all the others). Bounded: a
 // shard that reaches max_entries / 16 documents is emptied (reads then refill it).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -47,7 +49,7 @@ class ProfileDocuments {
 
  private:
   struct Shard {
-    mutable std::mutex mu;
+    mutable std::shared_mutex mu;
     std::uint64_t writes = 0;                                  // guarded by mu
     std::unordered_map<std::string, ProfileDocument> entries;  // guarded by mu
   };
