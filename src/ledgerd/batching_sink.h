@@ -12,8 +12,8 @@
 //
 // The writer thread wakes every `interval`, or at once when more than kWakeBytes are pending, a
 // stripe is full, or flush() is called (spdlog calls it after a warning or an error). Each
-// wake-up costs a context switch, so kWakeBytes is large: at 35,000 requests/s (4.5 MB/s of
-// access log) the writer wakes about 9 times a second. It takes every stripe's
+// wake-up costs a context switch, so kWakeBytes is large: at 35,000 requests/s (~5 MB/s of
+// access log) the writer wakes about 10 times a second. It takes every stripe's
 // lines, merges them by their log time (a thread's lines keep their order even if the clock
 // steps back) and writes them with write(2).
 //
