@@ -40,6 +40,30 @@ std::shared_ptr<spdlog::logger> LoggerOn(std::shared_ptr<BatchingSink> sink) {
   return logger;
 }
 
+// A sink on a fresh file whose interval is never reached: lines are written by a flush, a
+// wake-up or Close only.
+struct HeldLog {
+  HeldLog() { REQUIRE(file.fd >= 0); }
+  LogFile file;
+  std::shared_ptr<BatchingSink> sink = std::make_shared<BatchingSink>(file.fd, 60s);
+  std::shared_ptr<spdlog::logger> logger = LoggerOn(sink);
+};
+
+// Logs `count` lines of 100 bytes ("%08d ", filler, newline) from a thread of its own.
+struct LineWriter {
+  LineWriter(spdlog::logger& logger, std::size_t count)
+      : thread([&logger, count, this] {
+          for (std::size_t i = 0; i < count; ++i) logger.info("{:08} {}", i, std::string(90, '.'));
+          done = true;
+        }) {}
+  ~LineWriter() { Join(); }
+  void Join() {
+    if (thread.joinable()) thread.join();
+  }
+  std::atomic<bool> done{false};
+  std::thread thread;
+};
+
 TEST_CASE("batching sink: lines from many threads are written once, whole, in order",
           "[ledgerd][log]") {
   LogFile file;
@@ -74,35 +98,30 @@ TEST_CASE("batching sink: lines from many threads are written once, whole, in or
 
 TEST_CASE("batching sink: flush writes without waiting for the interval; close writes the rest",
           "[ledgerd][log]") {
-  LogFile file;
-  REQUIRE(file.fd >= 0);
-  auto sink = std::make_shared<BatchingSink>(file.fd, std::chrono::milliseconds(60'000));
-  auto logger = LoggerOn(sink);
-  logger->info("before the flush");
+  HeldLog log;
+  log.logger->info("before the flush");
   std::this_thread::sleep_for(100ms);
-  CHECK(FileLines(file.path).empty());  // held until the interval, a flush or close
+  CHECK(FileLines(log.file.path).empty());  // held until the interval, a flush or close
 
-  logger->flush();
+  log.logger->flush();
   auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (FileLines(file.path).empty() && std::chrono::steady_clock::now() < deadline) {
+  while (FileLines(log.file.path).empty() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(5ms);
   }
-  CHECK(FileLines(file.path) == std::vector<std::string>{"before the flush"});
+  CHECK(FileLines(log.file.path) == std::vector<std::string>{"before the flush"});
 
-  logger->info("after the flush");
-  sink->Close();
-  CHECK(FileLines(file.path) == std::vector<std::string>{"before the flush", "after the flush"});
-  sink->Close();  // idempotent
+  log.logger->info("after the flush");
+  log.sink->Close();
+  CHECK(FileLines(log.file.path) ==
+        std::vector<std::string>{"before the flush", "after the flush"});
+  log.sink->Close();  // idempotent
 }
 
 TEST_CASE("batching sink: lines of different threads are written in the order they were logged",
           "[ledgerd][log]") {
-  LogFile file;
-  REQUIRE(file.fd >= 0);
-  // One batch (the interval is never reached), so the order comes from merging the threads'
-  // buffers, not from when each was written.
-  auto sink = std::make_shared<BatchingSink>(file.fd, std::chrono::milliseconds(60'000));
-  auto logger = LoggerOn(sink);
+  // One batch, so the order comes from merging the threads' buffers, not from when each was
+  // written.
+  HeldLog log;
   constexpr int kThreads = 3;
   constexpr int kTurns = 300;
   std::atomic<int> turn{0};  // thread `turn % kThreads` logs line `turn`, then passes
@@ -113,40 +132,35 @@ TEST_CASE("batching sink: lines of different threads are written in the order th
         int now = turn.load();
         while (now < kTurns && now % kThreads != t) now = turn.load();
         if (now >= kTurns) return;
-        logger->info("line={}", now);
+        log.logger->info("line={}", now);
         turn.store(now + 1);
       }
     });
   }
   for (std::thread& t : threads) t.join();
-  sink->Close();
+  log.sink->Close();
 
-  std::vector<std::string> lines = FileLines(file.path);
+  std::vector<std::string> lines = FileLines(log.file.path);
   REQUIRE(lines.size() == static_cast<std::size_t>(kTurns));
   for (int i = 0; i < kTurns; ++i)
     CHECK(lines[static_cast<std::size_t>(i)] == fmt::format("line={}", i));
 }
 
 TEST_CASE("batching sink: a logger whose buffer is full wakes the writer", "[ledgerd][log]") {
-  LogFile file;
-  REQUIRE(file.fd >= 0);
-  // Three times what one thread's buffer holds (100-byte lines), still less than kWakeBytes in
-  // all, long before the interval: without a wake-up the logger would wait a minute.
+  // Three times what one thread's buffer holds, still less than kWakeBytes in all, long before
+  // the interval: without a wake-up the logger would wait a minute.
   static_assert(3 * BatchingSink::kMaxStripeBytes < BatchingSink::kWakeBytes);
-  auto sink = std::make_shared<BatchingSink>(file.fd, std::chrono::milliseconds(60'000));
-  auto logger = LoggerOn(sink);
+  HeldLog log;
   const std::size_t lines = 3 * BatchingSink::kMaxStripeBytes / 100;
-  std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (std::size_t i = 0; i < lines; ++i) logger->info("{:08} {}", i, std::string(90, 'y'));
-    done = true;
-  });
+  LineWriter writer(*log.logger, lines);
   auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (!done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
-  CHECK(done);
-  writer.join();
-  sink->Close();
-  std::vector<std::string> written = FileLines(file.path);
+  while (!writer.done && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  CHECK(writer.done);
+  writer.Join();
+  log.sink->Close();
+  std::vector<std::string> written = FileLines(log.file.path);
   REQUIRE(written.size() == lines);
   for (std::size_t i = 0; i < lines; i += 97)
     CHECK(written[i].substr(0, 8) == fmt::format("{:08}", i));
@@ -161,13 +175,9 @@ TEST_CASE("batching sink: loggers wait while nobody reads the descriptor, and lo
   // 8 times what one thread's buffer holds: more than that buffer, the pipe and the batch being
   // written together.
   const std::size_t lines = 8 * BatchingSink::kMaxStripeBytes / 100;
-  std::atomic<bool> done{false};
-  std::thread writer([&] {
-    for (std::size_t i = 0; i < lines; ++i) logger->info("{:08} {}", i, std::string(90, 'z'));
-    done = true;
-  });
+  LineWriter writer(*logger, lines);
   std::this_thread::sleep_for(500ms);
-  CHECK_FALSE(done);  // bounded: the logger waits for a reader
+  CHECK_FALSE(writer.done);  // bounded: the logger waits for a reader
 
   std::string read_back;
   char buffer[1 << 16];
@@ -178,7 +188,7 @@ TEST_CASE("batching sink: loggers wait while nobody reads the descriptor, and lo
       read_back.append(buffer, static_cast<std::size_t>(n));
     }
   });
-  writer.join();
+  writer.Join();
   sink->Close();
   ::close(pipe_fds[1]);
   reader.join();
