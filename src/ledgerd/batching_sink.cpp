@@ -12,8 +12,7 @@ namespace ledger::ledgerd {
 
 void BatchingSink::Lines::Clear() {
   bytes.clear();
-  times.clear();
-  ends.clear();
+  lines.clear();
 }
 
 BatchingSink::BatchingSink(int fd, std::chrono::milliseconds interval)
@@ -85,9 +84,9 @@ void BatchingSink::log(const spdlog::details::log_msg& msg) {
       stripe.space.wait(lock, has_room);
     }
     stripe.lines.bytes.append(line.data(), line.size());
-    stripe.lines.times.push_back(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(msg.time.time_since_epoch()).count());
-    stripe.lines.ends.push_back(stripe.lines.bytes.size());
+    stripe.lines.lines.push_back(
+        {std::chrono::duration_cast<std::chrono::nanoseconds>(msg.time.time_since_epoch()).count(),
+         stripe.lines.bytes.size()});
     // Counted under the stripe's lock, so the writer never subtracts bytes not yet added.
     std::size_t before = pending_bytes_.fetch_add(line.size(), std::memory_order_relaxed);
     wake = before < kWakeBytes && before + line.size() >= kWakeBytes;
@@ -164,15 +163,17 @@ void BatchingSink::MergeTaken(std::string& out) const {
   };
   std::priority_queue<Cursor, std::vector<Cursor>, decltype(later)> next(later);
   for (std::size_t i = 0; i < kStripes; ++i) {
-    if (!taken_[i].times.empty()) next.push({taken_[i].times[0], i, 0});
+    if (!taken_[i].lines.empty()) next.push({taken_[i].lines[0].time, i, 0});
   }
   while (!next.empty()) {
     Cursor c = next.top();
     next.pop();
-    const Lines& lines = taken_[c.stripe];
-    std::size_t begin = c.line == 0 ? 0 : lines.ends[c.line - 1];
-    out.append(lines.bytes, begin, lines.ends[c.line] - begin);
-    if (c.line + 1 < lines.times.size()) next.push({lines.times[c.line + 1], c.stripe, c.line + 1});
+    const Lines& taken = taken_[c.stripe];
+    std::size_t begin = c.line == 0 ? 0 : taken.lines[c.line - 1].end;
+    out.append(taken.bytes, begin, taken.lines[c.line].end - begin);
+    if (c.line + 1 < taken.lines.size()) {
+      next.push({taken.lines[c.line + 1].time, c.stripe, c.line + 1});
+    }
   }
 }
 

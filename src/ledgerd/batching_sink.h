@@ -66,9 +66,12 @@ class BatchingSink final : public spdlog::sinks::sink {
  private:
   // Lines appended to a stripe, in the order they were appended.
   struct Lines {
+    struct Line {
+      std::int64_t time;  // its log time, ns since the epoch
+      std::size_t end;    // the offset in `bytes` just past it
+    };
     std::string bytes;
-    std::vector<std::int64_t> times;  // per line, its log time (ns since the epoch)
-    std::vector<std::size_t> ends;    // per line, the offset in `bytes` just past it
+    std::vector<Line> lines;
     void Clear();
   };
   // Aligned so that two stripes never share a cache line.
