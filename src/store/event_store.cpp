@@ -165,6 +165,25 @@ Result<AppendResult> EventStore::Append(AppendRequest request) {
   return impl_->writer->Submit(std::move(request));
 }
 
+std::vector<Result<AppendResult>> EventStore::AppendAll(std::vector<AppendRequest> requests) {
+  std::vector<Result<AppendResult>> results(requests.size(), Status::Internal("not appended"));
+  Status read_only = RefuseIfReadOnly(*impl_);
+  std::vector<AppendRequest> valid;
+  std::vector<std::size_t> valid_index;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    Status checked = read_only.ok() ? ValidateAppendRequest(requests[i], impl_->options) : read_only;
+    if (!checked.ok()) {
+      results[i] = checked;
+      continue;
+    }
+    valid.push_back(std::move(requests[i]));
+    valid_index.push_back(i);
+  }
+  std::vector<Result<AppendResult>> written = impl_->writer->SubmitAll(std::move(valid));
+  for (std::size_t k = 0; k < written.size(); ++k) results[valid_index[k]] = std::move(written[k]);
+  return results;
+}
+
 Result<std::optional<AppendResult>> EventStore::LookupIdempotencyKey(std::string_view key) const {
   if (key.empty()) return Status::InvalidArgument("idempotency key must not be empty");
   LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> bytes,

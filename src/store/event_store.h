@@ -77,6 +77,12 @@ class EventStore {
   // kUnavailable, because after a failed fsync nobody knows what reached the disk; restart),
   // kUnavailable (closing).
   Result<AppendResult> Append(AppendRequest request);
+  // Several appends in this order, as if one thread called Append for each in turn, but queued
+  // together so that one group-commit batch (one fsync) carries them when the batch limits
+  // allow. Each gets its own result, with the errors Append has; a later request may expect the
+  // versions an earlier one creates, and is refused with kWrongExpectedVersion when that one was
+  // refused. Invalid requests are refused without being queued.
+  std::vector<Result<AppendResult>> AppendAll(std::vector<AppendRequest> requests);
 
   // The result recorded for an idempotency key, if any append used it.
   Result<std::optional<AppendResult>> LookupIdempotencyKey(std::string_view key) const;

@@ -11,22 +11,27 @@
 
 namespace ledger::store {
 
+// The thread that submitted one or more requests waits here. A follower waits until a leader has
+// written all of its requests (kDone) or made it the next leader (kLead). It first spins briefly
+// on `state`, because waking a sleeping thread costs tens of microseconds (more on virtual
+// machines) while an async batch takes a few; then it sleeps on `cv`. Leaders change `state` and
+// `remaining` only while holding `mu`, and the submitter takes `mu` before it returns, so the
+// Waiter and its Pendings outlive every access by a leader.
+struct Writer::Waiter {
+  enum State : int { kWaiting = 0, kDone = 1, kLead = 2 };
+  std::atomic<int> state{kWaiting};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t remaining = 0;  // guarded by mu: requests not yet completed
+};
+
 struct Writer::Pending {
   AppendRequest request;
   Hash256 fingerprint{};  // only computed with an idempotency key
   bool has_caller_ids = false;
   std::size_t bytes = 0;
+  Waiter* waiter = nullptr;
   Result<AppendResult> result{Status::Internal("append was not processed")};  // guarded by mu
-
-  // A follower waits until a leader has written its request (kDone) or made it the next leader
-  // (kLead). It first spins briefly on `state`, because waking a sleeping thread costs tens of
-  // microseconds (more on virtual machines) while an async batch takes a few; then it sleeps on
-  // `cv`. The leader changes `state` only while holding `mu`, and the follower takes `mu` before
-  // it returns, so the Pending outlives every access by the leader.
-  enum State : int { kWaiting = 0, kDone = 1, kLead = 2 };
-  std::atomic<int> state{kWaiting};
-  std::mutex mu;
-  std::condition_variable cv;
 };
 
 // What an event id refers to, enough to recognise a retried append.
@@ -107,32 +112,59 @@ void Writer::Stop() {
 }
 
 Result<AppendResult> Writer::Submit(AppendRequest request) {
-  Pending p;
-  p.bytes = RequestBytes(request);
-  if (!request.idempotency_key.empty()) p.fingerprint = RequestFingerprint(request);
-  for (const StreamAppend& s : request.streams) {
-    for (const NewEvent& e : s.events) p.has_caller_ids |= e.event_id.has_value();
-  }
-  p.request = std::move(request);
-  {
-    std::unique_lock queue_lock(queue_mu_);
-    if (!broken_.ok()) return BrokenStatus();
-    if (stopping_) return Status::Unavailable("the store is closing");
-    queue_.push_back(&p);
-    if (leader_active_) {
-      // Follow: the leader writes this request with its batch, or hands leadership over.
-      queue_lock.unlock();
-      if (AwaitTurn(p) == Pending::kDone) {
-        std::lock_guard lock(p.mu);
-        return std::move(p.result);
-      }
-    } else {
-      leader_active_ = true;
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  return std::move(SubmitAll(std::move(one)).front());
+}
+
+std::vector<Result<AppendResult>> Writer::SubmitAll(std::vector<AppendRequest> requests) {
+  Waiter waiter;
+  std::vector<Pending> pending(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    Pending& p = pending[i];
+    p.bytes = RequestBytes(requests[i]);
+    if (!requests[i].idempotency_key.empty()) p.fingerprint = RequestFingerprint(requests[i]);
+    for (const StreamAppend& s : requests[i].streams) {
+      for (const NewEvent& e : s.events) p.has_caller_ids |= e.event_id.has_value();
     }
+    p.request = std::move(requests[i]);
+    p.waiter = &waiter;
   }
-  Lead();
-  std::lock_guard lock(p.mu);
-  return std::move(p.result);
+  auto results = [&] {
+    std::lock_guard lock(waiter.mu);
+    std::vector<Result<AppendResult>> out;
+    out.reserve(pending.size());
+    for (Pending& p : pending) out.push_back(std::move(p.result));
+    return out;
+  };
+  if (pending.empty()) return {};
+  waiter.remaining = pending.size();
+  bool lead = false;
+  {
+    std::lock_guard queue_lock(queue_mu_);
+    Status refused = !broken_.ok() ? BrokenStatus()
+                     : stopping_   ? Status::Unavailable("the store is closing")
+                                   : Status::Ok();
+    if (!refused.ok()) return std::vector<Result<AppendResult>>(pending.size(), refused);
+    // Contiguous in the queue: one leader takes them in order, in as few batches as the limits
+    // allow.
+    for (Pending& p : pending) queue_.push_back(&p);
+    lead = !leader_active_;
+    leader_active_ = true;
+  }
+  for (;;) {
+    if (!lead && AwaitTurn(waiter) == Waiter::kDone) return results();
+    {
+      // Only this thread changes the state while it leads: reset it so that a later hand-off
+      // to this waiter (a batch split by the limits) is seen.
+      std::lock_guard lock(waiter.mu);
+      if (waiter.state.load(std::memory_order_relaxed) == Waiter::kLead) {
+        waiter.state.store(Waiter::kWaiting, std::memory_order_relaxed);
+      }
+    }
+    Lead();
+    lead = false;
+  }
 }
 
 // The leader is at the front of the queue. It writes one batch (its own request and whatever
@@ -164,23 +196,23 @@ void Writer::Lead() {
     idle_cv_.notify_all();
     return;
   }
-  Pending& next = *queue_.front();
+  Waiter& next = *queue_.front()->waiter;
   std::lock_guard lock(next.mu);
-  next.state.store(Pending::kLead, std::memory_order_release);
+  next.state.store(Waiter::kLead, std::memory_order_release);
   next.cv.notify_one();
 }
 
-int Writer::AwaitTurn(Pending& p) {
+int Writer::AwaitTurn(Waiter& p) {
   constexpr auto kSpinFor = std::chrono::microseconds(20);
   const auto spin_until = std::chrono::steady_clock::now() + kSpinFor;
   int state = p.state.load(std::memory_order_acquire);
-  while (state == Pending::kWaiting && std::chrono::steady_clock::now() < spin_until) {
+  while (state == Waiter::kWaiting && std::chrono::steady_clock::now() < spin_until) {
     std::this_thread::yield();
     state = p.state.load(std::memory_order_acquire);
   }
-  if (state != Pending::kWaiting) return state;
+  if (state != Waiter::kWaiting) return state;
   std::unique_lock lock(p.mu);
-  p.cv.wait(lock, [&] { return p.state.load(std::memory_order_acquire) != Pending::kWaiting; });
+  p.cv.wait(lock, [&] { return p.state.load(std::memory_order_acquire) != Waiter::kWaiting; });
   return p.state.load(std::memory_order_acquire);
 }
 
@@ -191,10 +223,12 @@ Status Writer::BrokenStatus() const {
 
 void Writer::Complete(Pending& p, Result<AppendResult> result) {
   // Under the lock: the submitter cannot return (destroying `p`) before we let go.
-  std::lock_guard lock(p.mu);
+  Waiter& w = *p.waiter;
+  std::lock_guard lock(w.mu);
   p.result = std::move(result);
-  p.state.store(Pending::kDone, std::memory_order_release);
-  p.cv.notify_one();
+  if (--w.remaining > 0) return;
+  w.state.store(Waiter::kDone, std::memory_order_release);
+  w.cv.notify_one();
 }
 
 GlobalHead Writer::committed() const {

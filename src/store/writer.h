@@ -48,6 +48,11 @@ class Writer {
 
   // `request` has passed ValidateAppendRequest.
   Result<AppendResult> Submit(AppendRequest request);
+  // Several requests, queued together in this order (each has passed ValidateAppendRequest):
+  // they are checked and written in order, in one batch when the batch limits allow, and each
+  // gets its own result, as if submitted one after another by one thread. A later request may
+  // expect the versions an earlier one creates.
+  std::vector<Result<AppendResult>> SubmitAll(std::vector<AppendRequest> requests);
 
   // Refuses new requests with kUnavailable, waits until queued ones are written, wakes position
   // waiters.
@@ -59,14 +64,15 @@ class Writer {
                                 std::chrono::milliseconds timeout) const;
 
  private:
+  struct Waiter;
   struct Pending;
   struct BatchView;
   struct EventSummary;
 
   void Lead();
-  // Blocks a follower until its request is written (returns Pending::kDone) or it must lead
-  // (Pending::kLead).
-  static int AwaitTurn(Pending& p);
+  // Blocks a follower until its requests are written (returns Waiter::kDone) or it must lead
+  // (Waiter::kLead).
+  static int AwaitTurn(Waiter& w);
   Status BrokenStatus() const;  // requires queue_mu_
   void ProcessBatch(const std::vector<Pending*>& batch);
   // Checks `p` against the batch view; on success appends its writes to `wb` and returns the

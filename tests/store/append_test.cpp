@@ -443,5 +443,64 @@ TEST_CASE("group-commit statistics count appends, events, refusals and duplicate
   CHECK_FALSE(f.store().IntProperty(ColumnFamily::kEvents, "rocksdb.no-such-thing").has_value());
 }
 
+TEST_CASE("AppendAll writes a chain of appends to one stream in one batch, each with its result",
+          "[store][append]") {
+  StoreFixture f;
+  std::vector<AppendRequest> chain;
+  chain.push_back(Request("cus-1", ExpectedVersion::NoStream(), {"a"}));
+  chain.push_back(Request("cus-1", ExpectedVersion::Exactly(1), {"b", "c"}));
+  chain.push_back(Request("cus-1", ExpectedVersion::Exactly(3), {"d"}));
+  const std::uint64_t batches_before = f.store().stats().batches;
+  std::vector<Result<AppendResult>> results = f.store().AppendAll(std::move(chain));
+  REQUIRE(results.size() == 3);
+  for (const auto& r : results) REQUIRE(r.ok());
+  CHECK(results[0]->streams[0] == StreamRange{"cus-1", 1, 1});
+  CHECK(results[1]->streams[0] == StreamRange{"cus-1", 2, 3});
+  CHECK(results[2]->streams[0] == StreamRange{"cus-1", 4, 4});
+  CHECK(results[2]->last_position == 4);
+  CHECK(f.store().stats().batches == batches_before + 1);  // one write, one fsync
+}
+
+TEST_CASE("AppendAll: a refused append refuses the ones that expected its versions",
+          "[store][append]") {
+  StoreFixture f;
+  REQUIRE(f.store().Append(Request("cus-1", ExpectedVersion::NoStream(), {"a"})).ok());
+  std::vector<AppendRequest> chain;
+  chain.push_back(Request("cus-1", ExpectedVersion::Exactly(1), {"b"}));
+  chain.push_back(Request("cus-1", ExpectedVersion::Exactly(2), {}));  // invalid: no events
+  chain.push_back(Request("cus-1", ExpectedVersion::Exactly(3), {"d"}));
+  chain.push_back(Request("cus-2", ExpectedVersion::NoStream(), {"e"}));
+  std::vector<Result<AppendResult>> results = f.store().AppendAll(std::move(chain));
+  REQUIRE(results.size() == 4);
+  REQUIRE(results[0].ok());
+  CHECK(results[1].status().code() == StatusCode::kInvalidArgument);
+  CHECK(results[2].status().code() == StatusCode::kWrongExpectedVersion);
+  CHECK(results[2].status().actual_version() == std::optional<std::uint64_t>(2));
+  REQUIRE(results[3].ok());  // another stream: not affected
+  auto head = f.store().Head("cus-1");
+  REQUIRE(head.ok());
+  CHECK((*head)->version == 2);
+  CHECK(f.store().global_head().position == 3);
+}
+
+TEST_CASE("AppendAll over the batch limit is written in several batches, in order",
+          "[store][append]") {
+  StoreOptions options;
+  options.max_batch_appends = 2;
+  StoreFixture f(options);
+  std::vector<AppendRequest> chain;
+  chain.push_back(Request("cus-1", ExpectedVersion::NoStream(), {"a"}));
+  for (std::uint64_t v = 1; v < 5; ++v) {
+    chain.push_back(Request("cus-1", ExpectedVersion::Exactly(v), {"x"}));
+  }
+  std::vector<Result<AppendResult>> results = f.store().AppendAll(std::move(chain));
+  REQUIRE(results.size() == 5);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    REQUIRE(results[i].ok());
+    CHECK(results[i]->streams[0].last_version == i + 1);
+  }
+  CHECK(f.store().stats().batches == 3);
+}
+
 }  // namespace
 }  // namespace ledger::store
