@@ -7,32 +7,29 @@ namespace ledger::service {
 
 Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& customer_id) {
   Impl& d = *impl_;
-  if (!ctx.idempotency_key.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
-                            d.store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) {
-      LEDGER_RETURN_IF_ERROR(d.CheckRetry(ctx, *first, customer_id));
-      return d.RetryOutcome(customer_id, *first);
-    }
-  }
-  for (int attempt = 1;; ++attempt) {
-    LEDGER_ASSIGN_OR_RETURN(Loaded current, d.Load(customer_id));
-    const domain::CustomerState& before = current.state;
+  return d.RunAlone(ctx, {customer_id}, customer_id, [&](CurrentStates& current) -> Result<Planned> {
+    LEDGER_RETURN_IF_ERROR(current[0].status());
+    const Loaded& loaded = *current[0];
+    const domain::CustomerState& before = loaded.state;
     if (ctx.expected_version && *ctx.expected_version != before.version) {
       return Status::WrongExpectedVersion(
           "customer " + customer_id + " is at version " + std::to_string(before.version),
           before.version);
     }
-    std::int64_t now = std::max(d.Now(), before.updated_at_us);
+    const std::int64_t now = std::max(d.Now(), before.updated_at_us);
     LEDGER_ASSIGN_OR_RETURN(
         std::vector<domain::DomainEvent> events,
         domain::Decide(before, domain::EraseCustomer{}, d.ContextFor(ctx, now)));
-    if (events.empty()) return Outcome{customer_id, before, 0, 0, {}, false};
-    if (current.key == nullptr) return Status::Internal("customer has no data key");
+    Planned planned;
+    if (events.empty()) {
+      planned.outcome = Outcome{customer_id, before, 0, 0, {}, false};
+      return planned;
+    }
+    if (loaded.key == nullptr) return Status::Internal("customer has no data key");
 
     // The erasure event and its reason are sealed with the key that is about to be destroyed:
     // the envelope (type, time, actor, hash) is the skeleton that stays readable.
-    Applied applied = d.Apply(before, events, *current.key, now, ctx.principal.actor);
+    Applied applied = d.Apply(before, events, *loaded.key, now, ctx.principal.actor);
     std::vector<store::RowWrite> rows = std::move(applied.rows);
     rows.push_back(Keyring::DestroyRow(customer_id));
     // Snapshots are sealed with the destroyed key; drop them with it. That includes the one Apply
@@ -64,32 +61,25 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
     store::AppendRequest request = store::AppendRequest::ForStream(
         customer_id, store::ExpectedVersion::Exactly(before.version), std::move(applied.events),
         d.MetadataFor(ctx));
-    request.streams[0].reason = SealReason(ctx.reason, *current.key, customer_id);
+    request.streams[0].reason = SealReason(ctx.reason, *loaded.key, customer_id);
     request.streams[0].status_change = store::StreamStatusChange{store::StreamStatus::kErased, ""};
     request.recorded_at_us = now;
     request.idempotency_key = ctx.idempotency_key;
     request.rows = std::move(rows);
-    Result<store::AppendResult> appended = d.Commit(std::move(request));
-    if (!appended.ok()) {
-      bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
-      if (raced && !ctx.expected_version && attempt < d.options.max_attempts) continue;
-      return appended.status();
-    }
-    d.keyring->Forget(customer_id);
-    d.states.Drop(customer_id);
-    // The deleted key and projection still sit in memtables, logs and older files: rewrite them
-    // away so no byte on disk can give the personal data back.
-    LEDGER_RETURN_IF_ERROR(
-        d.store->PurgeDeleted({store::ColumnFamily::kKeys, store::ColumnFamily::kProfiles,
-                               store::ColumnFamily::kSnapshots, store::ColumnFamily::kIndex}));
-    if (appended->duplicate) return d.RetryOutcome(customer_id, *appended);
-    return Outcome{customer_id,
-                   std::move(applied.after),
-                   appended->streams[0].first_version,
-                   appended->streams[0].last_version,
-                   std::move(applied.types),
-                   false};
-  }
+    planned.request = std::move(request);
+    planned.after.push_back(applied.after);
+    planned.outcome =
+        Outcome{customer_id, std::move(applied.after), 0, 0, std::move(applied.types), false};
+    planned.after_commit = [&d, customer_id] {
+      d.keyring->Forget(customer_id);
+      d.states.Drop(customer_id);
+      // The deleted key and projection still sit in memtables, logs and older files: rewrite
+      // them away so no byte on disk can give the personal data back.
+      return d.store->PurgeDeleted({store::ColumnFamily::kKeys, store::ColumnFamily::kProfiles,
+                                    store::ColumnFamily::kSnapshots, store::ColumnFamily::kIndex});
+    };
+    return planned;
+  });
 }
 
 }  // namespace ledger::service

@@ -57,6 +57,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
                           store::EventStore::Open(options.data_dir + "/rocksdb", store_options));
   impl->projector = std::make_unique<projection::Projector>(master.IndexKey(), options.projection);
   impl->keyring = std::make_unique<Keyring>(*impl->store, std::move(master));
+  impl->lanes = std::make_unique<CustomerLanes<Change>>(options.max_waiting_changes_per_customer,
+                                                        options.max_changes_per_batch);
   impl->options = std::move(options);
 
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(impl)));
@@ -66,6 +68,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::~Ledger() = default;
+
+std::size_t Ledger::ChangesWaiting(const std::string& customer_id) const {
+  return impl_->lanes->Waiting(customer_id);
+}
 
 const LedgerOptions& Ledger::options() const {
   return impl_->options;
@@ -203,65 +209,6 @@ Result<Outcome> Ledger::Impl::RetryOutcome(const std::string& id,
   return out;
 }
 
-Result<store::AppendResult> Ledger::Impl::Commit(store::AppendRequest request) {
-  std::vector<std::string> customers;
-  for (const auto& stream : request.streams) customers.push_back(stream.stream);
-  Result<store::AppendResult> appended = store->Append(std::move(request));
-  for (const std::string& id : customers) documents.Invalidate(id);
-  return appended;
-}
-
-Result<Outcome> Ledger::Impl::Run(const RequestContext& ctx, const std::string& id,
-                                  const CommandFactory& factory) {
-  if (!ctx.idempotency_key.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
-                            store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) {
-      LEDGER_RETURN_IF_ERROR(CheckRetry(ctx, *first, id));
-      return RetryOutcome(id, *first);
-    }
-  }
-  for (int attempt = 1;; ++attempt) {
-    LEDGER_ASSIGN_OR_RETURN(Loaded current, Load(id, /*cached=*/true));
-    const CustomerState& state = current.state;
-    if (ctx.expected_version && *ctx.expected_version != state.version) {
-      return Status::WrongExpectedVersion(
-          "customer " + id + " is at version " + std::to_string(state.version), state.version);
-    }
-    LEDGER_ASSIGN_OR_RETURN(domain::Command command, factory(state));
-    std::int64_t now = std::max(Now(), state.updated_at_us);
-    domain::DecideContext dctx = ContextFor(ctx, now);
-    LEDGER_ASSIGN_OR_RETURN(dctx.suppressed_contact_points, Suppressed(command));
-    LEDGER_ASSIGN_OR_RETURN(std::vector<DomainEvent> events, domain::Decide(state, command, dctx));
-    if (events.empty()) return Outcome{id, state, 0, 0, {}, false};
-    if (current.key == nullptr) return Status::Internal("customer " + id + " has no data key");
-
-    Applied applied = Apply(state, events, *current.key, now, ctx.principal.actor);
-    store::AppendRequest request =
-        store::AppendRequest::ForStream(id, store::ExpectedVersion::Exactly(state.version),
-                                        std::move(applied.events), MetadataFor(ctx));
-    request.streams[0].reason = SealReason(ctx.reason, *current.key, id);
-    request.recorded_at_us = now;
-    request.idempotency_key = ctx.idempotency_key;
-    request.rows = std::move(applied.rows);
-    Result<store::AppendResult> appended = Commit(std::move(request));
-    if (!appended.ok() || appended->duplicate) states.Drop(id);
-    if (!appended.ok()) {
-      bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
-      if (raced && !ctx.expected_version && attempt < options.max_attempts) continue;
-      return appended.status();
-    }
-    if (appended->duplicate) return RetryOutcome(id, *appended);
-    states.Put(id, applied.after);
-    return Outcome{id,
-                   std::move(applied.after),
-                   appended->streams[0].first_version,
-                   appended->streams[0].last_version,
-                   std::move(applied.types),
-                   false};
-  }
-}
-
 Result<std::vector<std::string>> Ledger::Impl::Lookup(const std::string& term) const {
   projection::Token token = projector->TokenOf(term);
   std::string prefix(projection::TokenBytes(token));
@@ -278,46 +225,41 @@ Result<std::vector<std::string>> Ledger::Impl::Lookup(const std::string& term) c
 
 Result<Outcome> Ledger::Register(const RequestContext& ctx, domain::RegisterCustomer command) {
   Impl& d = *impl_;
-  if (!ctx.idempotency_key.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
-                            d.store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) {
-      LEDGER_RETURN_IF_ERROR(d.CheckRetry(ctx, *first, ""));
-      return d.RetryOutcome(first->streams[0].stream, *first);
-    }
-  }
-  std::int64_t now = d.Now();
-  CustomerState state;
-  state.id = NewUuidV7(now).ToString();
+  const std::int64_t now = d.Now();
+  const std::string id = NewUuidV7(now).ToString();
   domain::Command cmd = std::move(command);
-  domain::DecideContext dctx = d.ContextFor(ctx, now);
-  LEDGER_ASSIGN_OR_RETURN(dctx.suppressed_contact_points, d.Suppressed(cmd));
-  LEDGER_ASSIGN_OR_RETURN(std::vector<DomainEvent> events, domain::Decide(state, cmd, dctx));
+  return d.RunAlone(ctx, {id}, /*retry_customer=*/"", [&](CurrentStates&) -> Result<Planned> {
+    CustomerState state;
+    state.id = id;
+    domain::DecideContext dctx = d.ContextFor(ctx, now);
+    LEDGER_ASSIGN_OR_RETURN(dctx.suppressed_contact_points, d.Suppressed(cmd));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<DomainEvent> events, domain::Decide(state, cmd, dctx));
 
-  Keyring::NewKey key = d.keyring->Create(state.id);
-  Applied applied = d.Apply(state, events, *key.aead, now, ctx.principal.actor);
-  store::AppendRequest request = store::AppendRequest::ForStream(
-      state.id, store::ExpectedVersion::NoStream(), std::move(applied.events), d.MetadataFor(ctx));
-  request.streams[0].reason = SealReason(ctx.reason, *key.aead, state.id);
-  request.recorded_at_us = now;
-  request.idempotency_key = ctx.idempotency_key;
-  request.rows = std::move(applied.rows);
-  request.rows.push_back(std::move(key.row));
-  LEDGER_ASSIGN_OR_RETURN(store::AppendResult appended, d.Commit(std::move(request)));
-  if (appended.duplicate) return d.RetryOutcome(appended.streams[0].stream, appended);
-  d.keyring->Remember(state.id, key.aead);
-  return Outcome{state.id,
-                 std::move(applied.after),
-                 appended.streams[0].first_version,
-                 appended.streams[0].last_version,
-                 std::move(applied.types),
-                 false};
+    Keyring::NewKey key = d.keyring->Create(id);
+    Applied applied = d.Apply(state, events, *key.aead, now, ctx.principal.actor);
+    store::AppendRequest request = store::AppendRequest::ForStream(
+        id, store::ExpectedVersion::NoStream(), std::move(applied.events), d.MetadataFor(ctx));
+    request.streams[0].reason = SealReason(ctx.reason, *key.aead, id);
+    request.recorded_at_us = now;
+    request.idempotency_key = ctx.idempotency_key;
+    request.rows = std::move(applied.rows);
+    request.rows.push_back(std::move(key.row));
+    Planned planned;
+    planned.request = std::move(request);
+    planned.after.push_back(applied.after);
+    planned.outcome = Outcome{id, std::move(applied.after), 0, 0, std::move(applied.types), false};
+    planned.after_commit = [&d, id, aead = key.aead] {
+      d.keyring->Remember(id, aead);
+      return Status::Ok();
+    };
+    return planned;
+  });
 }
 
 Result<Outcome> Ledger::Execute(const RequestContext& ctx, const std::string& customer_id,
                                 domain::Command command) {
-  return impl_->Run(ctx, customer_id,
-                    [&](const CustomerState&) -> Result<domain::Command> { return command; });
+  return impl_->RunQueued(ctx, customer_id,
+                          [&](const CustomerState&) -> Result<domain::Command> { return command; });
 }
 
 Result<Outcome> Ledger::Patch(const RequestContext& ctx, const std::string& customer_id,
@@ -326,7 +268,8 @@ Result<Outcome> Ledger::Patch(const RequestContext& ctx, const std::string& cust
     return Status::InvalidArgument("a merge patch must be a JSON object").WithField("");
   }
   const domain::PhoneNormalizer& phones = *impl_->phones;
-  return impl_->Run(ctx, customer_id, [&](const CustomerState& state) -> Result<domain::Command> {
+  return impl_->RunQueued(ctx, customer_id,
+                          [&](const CustomerState& state) -> Result<domain::Command> {
     nlohmann::json editable = domain::EditableJson(domain::EditableOf(state));
     editable.merge_patch(merge_patch);
     LEDGER_ASSIGN_OR_RETURN(domain::EditableProfile wanted,
@@ -342,68 +285,53 @@ Result<Outcome> Ledger::Merge(const RequestContext& ctx, const std::string& surv
     return Status::InvalidArgument("a customer cannot be merged into itself")
         .WithField("/duplicate");
   }
-  if (!ctx.idempotency_key.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(std::optional<store::AppendResult> first,
-                            d.store->LookupIdempotencyKey(ctx.idempotency_key));
-    if (first) {
-      LEDGER_RETURN_IF_ERROR(d.CheckRetry(ctx, *first, survivor_id));
-      return d.RetryOutcome(survivor_id, *first);
-    }
-  }
-  for (int attempt = 1;; ++attempt) {
-    LEDGER_ASSIGN_OR_RETURN(Loaded survivor, d.Load(survivor_id));
-    Result<Loaded> duplicate = d.Load(duplicate_id);
-    if (!duplicate.ok()) {
-      Status s = duplicate.status();
-      return s.code() == StatusCode::kNotFound ? s.WithField("/duplicate") : s;
-    }
-    if (ctx.expected_version && *ctx.expected_version != survivor.state.version) {
-      return Status::WrongExpectedVersion(
-          "customer " + survivor_id + " is at version " + std::to_string(survivor.state.version),
-          survivor.state.version);
-    }
-    std::int64_t now =
-        std::max({d.Now(), survivor.state.updated_at_us, duplicate->state.updated_at_us});
-    LEDGER_ASSIGN_OR_RETURN(
-        domain::MergeDecision decision,
-        domain::DecideMerge(survivor.state, duplicate->state, d.ContextFor(ctx, now)));
-    if (survivor.key == nullptr || duplicate->key == nullptr) {
-      return Status::Internal("a customer being merged has no data key");
-    }
-    Applied s = d.Apply(survivor.state, decision.survivor, *survivor.key, now, ctx.principal.actor);
-    Applied dup =
-        d.Apply(duplicate->state, decision.duplicate, *duplicate->key, now, ctx.principal.actor);
+  return d.RunAlone(
+      ctx, {survivor_id, duplicate_id}, survivor_id,
+      [&](CurrentStates& current) -> Result<Planned> {
+        LEDGER_RETURN_IF_ERROR(current[0].status());
+        if (!current[1].ok()) {
+          Status s = current[1].status();
+          return s.code() == StatusCode::kNotFound ? s.WithField("/duplicate") : s;
+        }
+        const Loaded& survivor = *current[0];
+        const Loaded& duplicate = *current[1];
+        if (ctx.expected_version && *ctx.expected_version != survivor.state.version) {
+          return Status::WrongExpectedVersion("customer " + survivor_id + " is at version " +
+                                                  std::to_string(survivor.state.version),
+                                              survivor.state.version);
+        }
+        const std::int64_t now =
+            std::max({d.Now(), survivor.state.updated_at_us, duplicate.state.updated_at_us});
+        LEDGER_ASSIGN_OR_RETURN(
+            domain::MergeDecision decision,
+            domain::DecideMerge(survivor.state, duplicate.state, d.ContextFor(ctx, now)));
+        if (survivor.key == nullptr || duplicate.key == nullptr) {
+          return Status::Internal("a customer being merged has no data key");
+        }
+        Applied s =
+            d.Apply(survivor.state, decision.survivor, *survivor.key, now, ctx.principal.actor);
+        Applied dup =
+            d.Apply(duplicate.state, decision.duplicate, *duplicate.key, now, ctx.principal.actor);
 
-    store::AppendRequest request;
-    request.metadata = d.MetadataFor(ctx);
-    request.streams.push_back({survivor_id, store::ExpectedVersion::Exactly(survivor.state.version),
-                               std::move(s.events), std::nullopt,
-                               SealReason(ctx.reason, *survivor.key, survivor_id)});
-    request.streams.push_back({duplicate_id,
-                               store::ExpectedVersion::Exactly(duplicate->state.version),
-                               std::move(dup.events),
-                               store::StreamStatusChange{store::StreamStatus::kMerged, survivor_id},
-                               SealReason(ctx.reason, *duplicate->key, duplicate_id)});
-    request.recorded_at_us = now;
-    request.idempotency_key = ctx.idempotency_key;
-    request.rows = std::move(s.rows);
-    for (store::RowWrite& row : dup.rows) request.rows.push_back(std::move(row));
-    Result<store::AppendResult> appended = d.Commit(std::move(request));
-    d.states.Drop(survivor_id);
-    d.states.Drop(duplicate_id);
-    if (!appended.ok()) {
-      bool raced = appended.status().code() == StatusCode::kWrongExpectedVersion;
-      if (raced && !ctx.expected_version && attempt < d.options.max_attempts) continue;
-      return appended.status();
-    }
-    if (appended->duplicate) return d.RetryOutcome(survivor_id, *appended);
-    return Outcome{survivor_id,
-                   std::move(s.after),
-                   appended->streams[0].first_version,
-                   appended->streams[0].last_version,
-                   std::move(s.types),
-                   false};
-  }
+        store::AppendRequest request;
+        request.metadata = d.MetadataFor(ctx);
+        request.streams.push_back(
+            {survivor_id, store::ExpectedVersion::Exactly(survivor.state.version),
+             std::move(s.events), std::nullopt, SealReason(ctx.reason, *survivor.key, survivor_id)});
+        request.streams.push_back(
+            {duplicate_id, store::ExpectedVersion::Exactly(duplicate.state.version),
+             std::move(dup.events), store::StreamStatusChange{store::StreamStatus::kMerged, survivor_id},
+             SealReason(ctx.reason, *duplicate.key, duplicate_id)});
+        request.recorded_at_us = now;
+        request.idempotency_key = ctx.idempotency_key;
+        request.rows = std::move(s.rows);
+        for (store::RowWrite& row : dup.rows) request.rows.push_back(std::move(row));
+        Planned planned;
+        planned.request = std::move(request);
+        planned.after = {s.after, dup.after};
+        planned.outcome = Outcome{survivor_id, std::move(s.after), 0, 0, std::move(s.types), false};
+        return planned;
+      });
 }
 
 Result<std::vector<Outcome>> Ledger::SmsStop(const RequestContext& ctx, const std::string& phone,

@@ -5,8 +5,10 @@
 // with the customer's data key, fold them into the new state, and append the events together
 // with the new projection rows (profile, search index, snapshots) in ONE atomic store append,
 // guarded by the version that was read. The projection therefore always equals the fold of the
-// stream; a concurrent change to the same customer is detected by the store and retried (or
-// refused with kWrongExpectedVersion when the caller pinned a version, i.e. sent If-Match).
+// stream. Changes of one customer are serialised in process (a queue per customer) and decided
+// in arrival order against the latest state, so a caller is refused with kWrongExpectedVersion
+// only when it pinned a version (If-Match) that is no longer current; a full queue answers
+// kUnavailable.
 //
 // Reads of the current profile are one projection read and a decryption. Past states (a version
 // or an instant) are folded from the nearest snapshot.
@@ -19,7 +21,8 @@
 // Errors (Status codes): kNotFound (no such customer), kInvalidArgument (a field breaks a rule,
 // Status::field names it), kPermissionDenied, kFailedPrecondition (merged or erased customer),
 // kWrongExpectedVersion (If-Match is stale; actual_version() is the current one), kConflict
-// (idempotency key reused differently), kCorruption, kIOError, kUnavailable.
+// (idempotency key reused differently), kCorruption, kIOError, kUnavailable (too many changes
+// waiting for the customer, or the store is closing or broken: retry later).
 //
 // Thread safety: all methods may be called concurrently, except that Rebuild must not run while
 // other calls change customers. The destructor must not run while calls are in progress.
@@ -54,8 +57,15 @@ struct LedgerOptions {
   projection::ProjectionOptions projection;
   std::string default_region = "US";  // phone numbers without a country code
   Clock clock = SystemClock();
-  // Attempts when another writer changed the customer between our read and our append.
-  int max_attempts = 8;
+  // The command path (docs/architecture.md "The command path"). Changes of one customer wait in
+  // its lane; more than this many waiting are refused with kUnavailable (HTTP 503, Retry-After).
+  std::size_t max_waiting_changes_per_customer = 1024;
+  // At most this many changes of one customer are decided and committed together.
+  std::size_t max_changes_per_batch = 64;
+  // How long a change keeps deciding again when another process changed its customer between
+  // the read and the append (a cluster); then kUnavailable. Within one process this never
+  // happens: changes of one customer are serialised.
+  std::chrono::milliseconds conflict_retry_budget{2000};
   // Open for reading only (tools such as ledger-replay): the store is opened read-only
   // (StoreOptions::read_only: works beside a running ledgerd, sees what was committed when it
   // opened, writes nothing), the master key must exist (it is never created), and every change,
@@ -201,6 +211,9 @@ class Ledger {
   // Drops every projection row and refolds them from the log; the result is byte-identical to
   // what the appends wrote. `progress` gets the number of events folded now and then.
   Status Rebuild(const std::function<void(std::uint64_t)>& progress = nullptr);
+
+  // Changes waiting in the command path for `customer_id` (not counting those being committed).
+  std::size_t ChangesWaiting(const std::string& customer_id) const;
 
   const LedgerOptions& options() const;
   // The underlying store, for tools and tests (verification, raw reads).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "crypto/shared_aead.h"
+#include "service/customer_lanes.h"
 #include "domain/decide.h"
 #include "domain/phone.h"
 #include "projection/projector.h"
@@ -36,6 +37,26 @@ struct Applied {
 };
 
 using CommandFactory = std::function<Result<domain::Command>(const domain::CustomerState&)>;
+
+// What a change decided against the current states of its customers (command_path.cpp).
+struct Planned {
+  std::optional<store::AppendRequest> request;  // nullopt: nothing to append; `outcome` is final
+  std::vector<domain::CustomerState> after;     // one per customer of the change, in its order
+  Outcome outcome;  // first_version and last_version are filled in from the append
+  // Run after the append committed (erasure: forget the key, purge the old bytes).
+  std::function<Status()> after_commit;
+};
+
+// The customers' current states, in the change's order; an entry is an error when the customer
+// could not be loaded (kNotFound for a customer that does not exist yet).
+using CurrentStates = std::vector<Result<Loaded>>;
+
+// One change in the command path: decided in its turn against the latest states, committed in a
+// group-commit batch with the changes decided before it.
+struct Change {
+  std::function<Result<Planned>(CurrentStates& current)> plan;
+  Result<Outcome> result{Status::Internal("the change was not run")};
+};
 
 // The customer states this process wrote last, so the next change to a customer need not read,
 // decrypt and decode its projection again. Only a hint: every append is guarded by the version
@@ -79,6 +100,7 @@ struct Ledger::Impl {
   std::atomic<std::uint64_t> access_sequence{0};
   StateCache states{10'000};
   ProfileDocuments documents{10'000};
+  std::unique_ptr<CustomerLanes<Change>> lanes;
 
   std::int64_t Now() const { return options.clock(); }
 
@@ -92,14 +114,34 @@ struct Ledger::Impl {
   Applied Apply(const domain::CustomerState& before, const std::vector<domain::DomainEvent>& events,
                 SharedAead& key, std::int64_t now, std::string_view actor) const;
   store::EventMetadata MetadataFor(const RequestContext& ctx) const;
-  // store->Append, then the rendered documents of the request's customers are dropped (also
-  // when the append failed: it may have committed before the error was seen).
-  Result<store::AppendResult> Commit(store::AppendRequest request);
+  // ---- The command path (command_path.cpp): every change goes through these ----------------
 
-  // Load, decide (with the command the factory builds from the state), append; retried when
-  // another writer got in between, unless the caller pinned the version.
-  Result<Outcome> Run(const RequestContext& ctx, const std::string& customer_id,
-                      const CommandFactory& factory);
+  // A change of one customer (every domain::Command but registration and erasure). Waits in the
+  // customer's lane; the commands queued together are decided one after another against the
+  // state each left and committed with one store AppendAll. Without If-Match a caller is never
+  // refused for a concurrent change; kUnavailable when the lane is full.
+  Result<Outcome> RunQueued(const RequestContext& ctx, const std::string& customer_id,
+                            const CommandFactory& factory);
+  // A change that runs alone with every lane of `customers` held (registration, merge,
+  // erasure); `plan` gets their states in this order. `retry_customer` is the customer an
+  // earlier request with ctx's idempotency key must have changed (empty: any).
+  Result<Outcome> RunAlone(const RequestContext& ctx, const std::vector<std::string>& customers,
+                           const std::string& retry_customer,
+                           std::function<Result<Planned>(CurrentStates& current)> plan);
+  // Decides `changes` in order against the customers' latest states and commits them; decides
+  // again, with states read from the store, those whose append found a customer changed by
+  // another writer (another process), until LedgerOptions::conflict_retry_budget is spent.
+  void RunRound(const std::vector<std::string>& customers, std::vector<Change*>& changes);
+  // The plan of one domain command on one customer.
+  Result<Planned> PlanCommand(const RequestContext& ctx, const std::string& customer_id,
+                              Result<Loaded>& current, const CommandFactory& factory);
+  // store->AppendAll, bracketed by the rendered documents' BeginWrite/EndWrite of `customers`.
+  std::vector<Result<store::AppendResult>> Commit(const std::vector<std::string>& customers,
+                                                  std::vector<store::AppendRequest> requests);
+  // With an idempotency key already used: the first request's outcome (or kConflict).
+  Result<std::optional<Outcome>> EarlierOutcome(const RequestContext& ctx,
+                                                const std::string& retry_customer);
+
   // The causation id recorded on the events of an idempotent request: its fingerprint, keyed
   // like the index terms. Empty without an idempotency key or fingerprint.
   std::string CausationOf(const RequestContext& ctx) const;

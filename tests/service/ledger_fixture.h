@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,7 +17,10 @@ class LedgerFixture {
  public:
   explicit LedgerFixture(service::LedgerOptions options = {}) : options_(std::move(options)) {
     options_.data_dir = dir_.sub("data");
-    options_.clock = [this] { return now_.load(); };
+    options_.clock = [this] {
+      if (clock_hook_) clock_hook_();
+      return now_.load();
+    };
     if (options_.projection.snapshot_every == 1000) options_.projection.snapshot_every = 5;
     Reopen();
   }
@@ -35,6 +39,9 @@ class LedgerFixture {
   void Close() { ledger_.reset(); }
 
   std::int64_t now() const { return now_.load(); }
+  // Called on every read of the ledger's clock (from the ledger's threads). Set it while no
+  // ledger call is running.
+  void SetClockHook(std::function<void()> hook) { clock_hook_ = std::move(hook); }
   void Advance(std::int64_t micros) { now_ += micros; }
   void Set(std::int64_t micros) { now_ = micros; }
 
@@ -69,6 +76,7 @@ class LedgerFixture {
   TempDir dir_;
   service::LedgerOptions options_;
   std::atomic<std::int64_t> now_{1'763'900'000'000'000};  // 2025-11-23
+  std::function<void()> clock_hook_;
   std::unique_ptr<service::Ledger> ledger_;
 };
 
