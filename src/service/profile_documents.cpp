@@ -20,6 +20,7 @@ std::optional<ProfileDocument> ProfileDocuments::Get(const std::string& customer
   std::shared_lock lock(shard.mu);
   auto it = shard.entries.find(customer_id);
   if (it == shard.entries.end() || now_us >= it->second.stable_until_us) return std::nullopt;
+  if (!shard.writing.empty() && shard.writing.contains(customer_id)) return std::nullopt;
   return it->second;
 }
 
@@ -34,6 +35,7 @@ void ProfileDocuments::Put(const std::string& customer_id, std::uint64_t ticket,
   Shard& shard = ShardOf(customer_id);
   std::lock_guard lock(shard.mu);
   if (shard.writes != ticket) return;  // rendered from a projection a commit may have replaced
+  if (!shard.writing.empty() && shard.writing.contains(customer_id)) return;
   // Two readers with the same ticket may have read the projection on either side of a commit
   // whose Invalidate has not run yet: keep the newer, so reads never go back a version.
   auto it = shard.entries.find(customer_id);
@@ -42,11 +44,26 @@ void ProfileDocuments::Put(const std::string& customer_id, std::uint64_t ticket,
   shard.entries.insert_or_assign(customer_id, std::move(document));
 }
 
-void ProfileDocuments::Invalidate(const std::string& customer_id) {
+void ProfileDocuments::BeginWrite(const std::string& customer_id) {
   Shard& shard = ShardOf(customer_id);
   std::lock_guard lock(shard.mu);
   ++shard.writes;
+  ++shard.writing[customer_id];
   shard.entries.erase(customer_id);
+}
+
+void ProfileDocuments::EndWrite(const std::string& customer_id) {
+  Shard& shard = ShardOf(customer_id);
+  std::lock_guard lock(shard.mu);
+  ++shard.writes;
+  auto it = shard.writing.find(customer_id);
+  if (it != shard.writing.end() && --it->second <= 0) shard.writing.erase(it);
+  shard.entries.erase(customer_id);
+}
+
+void ProfileDocuments::Invalidate(const std::string& customer_id) {
+  BeginWrite(customer_id);
+  EndWrite(customer_id);
 }
 
 void ProfileDocuments::Clear() {

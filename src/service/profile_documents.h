@@ -4,10 +4,17 @@
 //
 // A document is served while (1) no append to its customer committed since it was rendered and
 // (2) the clock has not reached its stable_until (domain::ProfileJsonStableUntil: a consent lapse,
-// a bounce leaving its window...). (1) is kept without locking writers out: a reader takes a
-// Ticket before it reads the projection and Put keeps the document only if no Invalidate of that
-// shard happened in between, so a document rendered from a projection that a commit has since
-// replaced is never stored. Writers call Invalidate after every append, whatever its result.
+// a bounce leaving its window...). (1) is kept without locking writers out: a writer brackets
+// every append with BeginWrite and EndWrite; between them the customer's document is neither
+// served nor stored, so readers go to the projection, which RocksDB makes visible in commit
+// order. A reader takes a Ticket before it reads the projection and Put keeps the document only
+// if no write of that shard began or ended in between, so a document rendered from a projection
+// that a commit has since replaced is never stored.
+//
+// Why the bracket and not one Invalidate after the append: the append is visible to readers of
+// the projection before the writer's Invalidate runs, so in that window one reader could read
+// version N from the projection and then be served N-1 from here (a read going back, seen under
+// CPU load). With the bracket, anything served from here is the newest committed version.
 //
 // Thread-safe: 16 shards, each a reader-writer lock and a map; no lock is held while rendering.
 // Get and Ticket share the lock, so readers of one hot customer never wait for each other (with
@@ -43,7 +50,12 @@ class ProfileDocuments {
   // Keeps `document` unless a write to the shard was committed since `ticket`.
   void Put(const std::string& customer_id, std::uint64_t ticket, ProfileDocument document);
 
-  // After any append to `customer_id` (committed or not) and any projection rewrite.
+  // Around every append to `customer_id` (EndWrite also when the append failed: it may have
+  // committed before the error was seen). Calls nest: the document is served again once every
+  // BeginWrite has had its EndWrite.
+  void BeginWrite(const std::string& customer_id);
+  void EndWrite(const std::string& customer_id);
+  // BeginWrite and EndWrite at once: after a projection rewrite outside the command path.
   void Invalidate(const std::string& customer_id);
   void Clear();
 
@@ -52,6 +64,7 @@ class ProfileDocuments {
     mutable std::shared_mutex mu;
     std::uint64_t writes = 0;                                  // guarded by mu
     std::unordered_map<std::string, ProfileDocument> entries;  // guarded by mu
+    std::unordered_map<std::string, int> writing;  // guarded by mu: appends in flight
   };
   static constexpr std::size_t kShards = 16;
 
