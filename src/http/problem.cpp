@@ -113,6 +113,9 @@ void SendProblem(httplib::Response& res, const Status& status) {
       http_status == 500 ? "the server failed to handle the request" : status.message();
   nlohmann::json body = ProblemJson(http_status, detail, status.field());
   if (status.actual_version()) body["current_version"] = *status.actual_version();
+  // Every 503 from the service is a state that passes (a full queue, a closing or restarting
+  // store): say when to come back (RFC 9110 §10.2.3).
+  if (http_status == 503) res.set_header("Retry-After", "1");
   res.status = http_status;
   res.set_content(DumpProblem(body), "application/problem+json");
 }

@@ -33,6 +33,7 @@ struct Options {
   std::size_t threads = ledger::http::DefaultHandlerThreads();
   std::size_t max_connections = 1024;
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_waiting_changes = 1024;
   std::string log_format = "text";
 };
 
@@ -70,6 +71,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65536));
   app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body accepted")
       ->check(CLI::Range(1024, 64 << 20));
+  app.add_option("--max-waiting-changes", o.max_waiting_changes,
+                 "changes that may wait for one customer; more are refused with 503")
+      ->check(CLI::Range(1, 1 << 20));
   app.add_option("--log-format", o.log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(app, argc, argv);
@@ -98,6 +102,7 @@ int main(int argc, char** argv) {
   lo.durability = o.durability == "async" ? ledger::store::Durability::kAsync
                                           : ledger::store::Durability::kSync;
   lo.default_region = o.default_region;
+  lo.max_waiting_changes_per_customer = o.max_waiting_changes;
   auto opened = ledger::service::Ledger::Open(lo);
   if (!opened.ok()) return Fail(json, "opening the ledger", opened.status());
   std::unique_ptr<ledger::service::Ledger> ledger = std::move(opened).value();

@@ -260,6 +260,80 @@ TEST_CASE("customers: If-Match stale is 412 and writes nothing, current succeeds
   CHECK(p["version"] == 5);
 }
 
+// Without If-Match a caller asked for no check: it never gets 412, however many others write
+// the same customer at once.
+TEST_CASE("customers: 16 concurrent writers on one customer without If-Match all succeed",
+          "[http][customers]") {
+  Server server;
+  int port = server.port();
+  std::string id = RegisterCustomer(port);
+  constexpr int kWriters = 16;
+  constexpr int kNotesEach = 10;
+  std::vector<std::vector<Reply>> replies(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      ApiClient agent(port, keys::kAgent);
+      for (int n = 0; n < kNotesEach; ++n) {
+        replies[static_cast<std::size_t>(i)].push_back(
+            agent.Post("/v1/customers/" + id + "/notes",
+                       {{"text", "writer " + std::to_string(i) + " note " + std::to_string(n)}}));
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  std::set<std::string> note_ids;
+  for (const auto& per_writer : replies) {
+    for (const Reply& r : per_writer) {
+      INFO(r.Describe());
+      REQUIRE(r.status == 201);
+      CHECK(note_ids.insert(r.Json()["id"].get<std::string>()).second);
+    }
+  }
+  json p = ProfileOf(port, id);
+  CHECK(p["version"] == 1 + kWriters * kNotesEach);
+  std::multiset<std::string> texts;
+  for (const json& note : p["notes"]) texts.insert(note["text"].get<std::string>());
+  CHECK(texts.size() == static_cast<std::size_t>(kWriters * kNotesEach));
+  for (int i = 0; i < kWriters; ++i) {
+    for (int n = 0; n < kNotesEach; ++n) {
+      CHECK(texts.count("writer " + std::to_string(i) + " note " + std::to_string(n)) == 1);
+    }
+  }
+}
+
+// A customer's queue is bounded (--max-waiting-changes): past it a change is refused with 503
+// and Retry-After, never with 412, and writes nothing.
+TEST_CASE("customers: a full queue answers 503 with Retry-After", "[http][customers]") {
+  Server server({"--max-waiting-changes", "1"});
+  int port = server.port();
+  std::string id = RegisterCustomer(port);
+  constexpr int kWriters = 32;
+  std::vector<Reply> replies(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      ApiClient agent(port, keys::kAgent);
+      replies[static_cast<std::size_t>(i)] =
+          agent.Post("/v1/customers/" + id + "/notes", {{"text", "n" + std::to_string(i)}});
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  int created = 0;
+  for (const Reply& r : replies) {
+    INFO(r.Describe());
+    if (r.status == 201) {
+      ++created;
+      continue;
+    }
+    CheckProblem(r, 503);
+    CHECK(r.Header("Retry-After") == "1");
+  }
+  json p = ProfileOf(port, id);
+  CHECK(p["version"] == 1 + created);
+  CHECK(p["notes"].size() == static_cast<std::size_t>(created));
+}
+
 TEST_CASE("customers: of concurrent changes pinned to the same version exactly one succeeds",
           "[http][customers]") {
   Server server;
