@@ -54,6 +54,20 @@ Result<Outcome> Ledger::Impl::RunAlone(const RequestContext& ctx,
   return std::move(change.result);
 }
 
+namespace {
+
+// A plan runs on whichever thread holds the lane, for another caller: an exception (a library
+// that throws, such as a JSON access) must become that change's error, not unwind the round.
+Result<Planned> PlanSafely(Change& change, CurrentStates& current) {
+  try {
+    return change.plan(current);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("deciding the change failed: ") + e.what());
+  }
+}
+
+}  // namespace
+
 void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
                             std::vector<Change*>& changes) {
   const auto deadline = std::chrono::steady_clock::now() + options.conflict_retry_budget;
@@ -68,7 +82,7 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
     std::vector<Planned> plans;
     std::vector<store::AppendRequest> requests;
     for (Change* change : todo) {
-      Result<Planned> planned = change->plan(current);
+      Result<Planned> planned = PlanSafely(*change, current);
       if (!planned.ok()) {
         change->result = planned.status();
         continue;

@@ -22,6 +22,9 @@
 // A lane refuses a new command with kUnavailable when max_waiting commands already wait on it:
 // a caller then retries later (HTTP 503 with Retry-After) instead of queueing without bound.
 //
+// Exceptions: if run_batch or body throws, the lanes are still handed on and the waiting callers
+// woken (their jobs keep whatever result they had); the exception reaches the thread that ran it.
+//
 // Thread safety: all methods may be called from any thread. Lifetime: a job passed to Run must
 // live until Run returns (it is on the caller's stack); run_batch and body are called on the
 // calling thread or, for run_batch, on the thread of another job's Run (the one holding the
@@ -86,11 +89,21 @@ class CustomerLanes {
         waiting.pop_front();
       }
     }
+    // Whatever run_batch does, the other callers are woken and the lane is handed on; if it
+    // throws, their jobs keep the results they had, and the exception goes to this caller.
+    struct Finish {
+      CustomerLanes& lanes;
+      const std::string& customer;
+      std::vector<Node*>& taken;
+      Node* me;
+      ~Finish() {
+        for (Node* node : taken) {
+          if (node != me) Signal(*node, kDone);
+        }
+        lanes.Release(customer);
+      }
+    } finish{*this, customer, taken, &me};
     run_batch(customer, batch);
-    for (Node* node : taken) {
-      if (node != &me) Signal(*node, kDone);
-    }
-    Release(customer);
     return Status::Ok();
   }
 
@@ -106,8 +119,14 @@ class CustomerLanes {
       if (!status.ok()) break;
       held.push_back(customer);
     }
+    struct ReleaseAll {
+      CustomerLanes& lanes;
+      std::vector<std::string>& held;
+      ~ReleaseAll() {
+        for (const std::string& customer : held) lanes.Release(customer);
+      }
+    } release{*this, held};
     if (status.ok()) body();
-    for (const std::string& customer : held) Release(customer);
     return status;
   }
 

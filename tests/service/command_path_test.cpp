@@ -6,6 +6,7 @@
 #include <latch>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -265,6 +266,46 @@ TEST_CASE("CustomerLanes runs queued jobs as one batch, in order", "[service][co
   CHECK(jobs[1].batch_size == 3);  // max_batch
   CHECK(jobs[3].batch_size == 3);
   CHECK(jobs[4].batch_size == 1);
+  CHECK(lanes.Waiting("c") == 0);
+}
+
+TEST_CASE("CustomerLanes hands the lane on when a batch throws", "[service][command_path]") {
+  struct Job {
+    int id = 0;
+    bool ran = false;
+  };
+  CustomerLanes<Job> lanes(8, 8);
+  Gate gate;
+  auto run = [&](const std::string&, std::vector<Job*>& batch) {
+    if (batch.front()->id == 0) {
+      gate.Wait();
+      return;
+    }
+    for (Job* job : batch) job->ran = true;
+    if (batch.front()->id == 1) throw std::runtime_error("boom");
+  };
+  Job first{0}, thrower{1}, queued{2}, later{3};
+  std::thread t0([&] { CHECK(lanes.Run("c", first, run).ok()); });
+  gate.AwaitBlocked(1);
+  bool threw = false;
+  std::thread t1([&] {
+    try {
+      (void)lanes.Run("c", thrower, run);
+    } catch (const std::runtime_error&) {
+      threw = true;
+    }
+  });
+  while (lanes.Waiting("c") < 1) std::this_thread::yield();
+  std::thread t2([&] { CHECK(lanes.Run("c", queued, run).ok()); });
+  while (lanes.Waiting("c") < 2) std::this_thread::yield();
+  gate.Open();
+  t0.join();
+  t1.join();
+  t2.join();
+  CHECK(threw);
+  CHECK(queued.ran);  // batched with the thrower, and woken although the batch threw
+  REQUIRE(lanes.Run("c", later, run).ok());  // the lane was handed on, not left held
+  CHECK(later.ran);
   CHECK(lanes.Waiting("c") == 0);
 }
 
