@@ -2,6 +2,7 @@
 // calls, communications, jobs, the finance section, merges; and the inbound hooks (SMS STOP,
 // email bounces) that change every customer holding a number or address.
 #include "domain/enum_names.h"
+#include "domain/ids.h"
 #include "domain/profile_view.h"
 #include "http/command_parsers.h"
 #include "http/handlers.h"
@@ -104,13 +105,9 @@ void AddNote(Api& api, Call& call) {
   Result<service::Outcome> out =
       api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
-  std::string note_id = "n" + std::to_string(out->first_version);
-  const domain::Note* note = nullptr;
-  for (const domain::Note& n : out->state.notes) {
-    if (n.id == note_id) note = &n;
-  }
+  const domain::Note* note = domain::NoteAddedAt(out->state, out->first_version);
   if (note == nullptr) return SendProblem(call.res, 500, "the note was not found after adding it");
-  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note_id);
+  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note->id);
   SetETag(call.res, out->state.version);
   // An idempotent retry answers what the first request did (API.md): 201 again.
   SendJson(call.res, 201,

@@ -1,6 +1,7 @@
 // /v1/customers/{id}/contacts: the people behind a (fleet) customer.
 #include "common/clock.h"
 #include "domain/enum_names.h"
+#include "domain/ids.h"
 #include "domain/profile_view.h"
 #include "http/command_parsers.h"
 #include "http/handlers.h"
@@ -36,17 +37,16 @@ void Add(Api& api, Call& call) {
   Result<service::Outcome> out =
       api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
-  std::string contact_id = "c" + std::to_string(out->first_version);
-  for (const domain::Contact& c : out->state.contacts) {
-    if (c.id != contact_id) continue;
-    call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/contacts/" + c.id);
-    SetETag(call.res, out->state.version);
-    json body_out = ContactJson(c, SystemNowMicros(), api.ledger().options().domain);
-    body_out["customer_version"] = out->state.version;
-    // An idempotent retry answers what the first request did (API.md): 201 again.
-    return SendJson(call.res, 201, body_out);
+  const domain::Contact* contact = domain::ContactAddedAt(out->state, out->first_version);
+  if (contact == nullptr) {
+    return SendProblem(call.res, 500, "the contact was not found after adding it");
   }
-  SendProblem(call.res, 500, "the contact was not found after adding it");
+  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/contacts/" + contact->id);
+  SetETag(call.res, out->state.version);
+  json body_out = ContactJson(*contact, SystemNowMicros(), api.ledger().options().domain);
+  body_out["customer_version"] = out->state.version;
+  // An idempotent retry answers what the first request did (API.md): 201 again.
+  SendJson(call.res, 201, body_out);
 }
 
 void Update(Api& api, Call& call) {
