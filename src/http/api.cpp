@@ -189,6 +189,10 @@ void Api::Route(Method method, const std::string& pattern, const std::string& na
       });
 }
 
+std::string CustomerPath(const std::string& suffix) {
+  return "/v1/customers/([A-Za-z0-9._:@-]{1,128})" + suffix;
+}
+
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");

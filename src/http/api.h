@@ -98,6 +98,11 @@ class Api {
   std::atomic<int> open_streams_{0};
 };
 
+// The path pattern of a route on one customer: "/v1/customers/", the customer id (regex group 1,
+// so Call::Param(1)) and `suffix`, e.g. CustomerPath("/notes"). The one definition of what a
+// customer id may look like in a path: 1-128 characters of [A-Za-z0-9._:@-].
+std::string CustomerPath(const std::string& suffix = "");
+
 // Response helpers shared by the route files.
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
 void SetETag(httplib::Response& res, std::uint64_t version);

@@ -10,11 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
-std::string Path(const std::string& suffix) {
-  return std::string("/v1/customers/") + kIdPattern + suffix;
-}
-
 void Export(Api& api, Call& call) {
   Result<json> exported = api.ledger().Export(call.principal(), call.Param(1));
   if (!Check(call, exported.status())) return;
@@ -65,11 +60,11 @@ void Digest(Api& api, Call& call) {
 
 void RegisterComplianceRoutes(Api& api) {
   const std::set<domain::Role> compliance = {domain::Role::kCompliance};
-  api.Route(Method::kGet, Path("/export"), "/v1/customers/{id}/export", compliance,
+  api.Route(Method::kGet, CustomerPath("/export"), "/v1/customers/{id}/export", compliance,
             [&api](Call& c) { Export(api, c); });
-  api.Route(Method::kPost, Path("/erasure"), "/v1/customers/{id}/erasure", compliance,
+  api.Route(Method::kPost, CustomerPath("/erasure"), "/v1/customers/{id}/erasure", compliance,
             [&api](Call& c) { Erase(api, c); });
-  api.Route(Method::kGet, Path("/verify"), "/v1/customers/{id}/verify", compliance,
+  api.Route(Method::kGet, CustomerPath("/verify"), "/v1/customers/{id}/verify", compliance,
             [&api](Call& c) { Verify(api, c); });
   api.Route(Method::kGet, "/v1/ledger/digest", "/v1/ledger/digest", compliance,
             [&api](Call& c) { Digest(api, c); });

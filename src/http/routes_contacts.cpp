@@ -12,11 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
-std::string Path(const std::string& suffix) {
-  return std::string("/v1/customers/") + kIdPattern + suffix;
-}
-
 json ContactJson(const domain::Contact& c, std::int64_t now, const domain::DomainConfig& config) {
   return {{"id", c.id},
           {"name", c.name},
@@ -101,15 +96,15 @@ void List(Api& api, Call& call) {
 void RegisterContactRoutes(Api& api) {
   const std::set<domain::Role> any = Api::kAnyStaff;
   const std::string contact = "/contacts/([A-Za-z0-9-]{1,64})";
-  api.Route(Method::kPost, Path("/contacts/merge"), "/v1/customers/{id}/contacts/merge", any,
-            [&api](Call& c) { MergeContacts(api, c); });
-  api.Route(Method::kPost, Path("/contacts"), "/v1/customers/{id}/contacts", any,
+  api.Route(Method::kPost, CustomerPath("/contacts/merge"), "/v1/customers/{id}/contacts/merge",
+            any, [&api](Call& c) { MergeContacts(api, c); });
+  api.Route(Method::kPost, CustomerPath("/contacts"), "/v1/customers/{id}/contacts", any,
             [&api](Call& c) { Add(api, c); });
-  api.Route(Method::kGet, Path("/contacts"), "/v1/customers/{id}/contacts", any,
+  api.Route(Method::kGet, CustomerPath("/contacts"), "/v1/customers/{id}/contacts", any,
             [&api](Call& c) { List(api, c); });
-  api.Route(Method::kPatch, Path(contact), "/v1/customers/{id}/contacts/{contact}", any,
+  api.Route(Method::kPatch, CustomerPath(contact), "/v1/customers/{id}/contacts/{contact}", any,
             [&api](Call& c) { Update(api, c); });
-  api.Route(Method::kDelete, Path(contact), "/v1/customers/{id}/contacts/{contact}", any,
+  api.Route(Method::kDelete, CustomerPath(contact), "/v1/customers/{id}/contacts/{contact}", any,
             [&api](Call& c) { Delete(api, c); });
 }
 

@@ -11,13 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// Customer ids are the store's stream ids.
-constexpr const char* kId = "([A-Za-z0-9._:@-]{1,128})";
-
-std::string CustomerPath(const std::string& suffix = "") {
-  return std::string("/v1/customers/") + kId + suffix;
-}
-
 // A positive integer query parameter; nullopt when absent. Answers 400 when malformed.
 std::optional<std::uint64_t> UintParam(Call& call, const char* name, bool* bad) {
   if (!call.req.has_param(name)) return std::nullopt;
