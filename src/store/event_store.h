@@ -140,6 +140,12 @@ class EventStore {
   Result<VerifyReport> VerifyAll(
       const std::function<void(std::uint64_t)>& progress = nullptr) const;
 
+  // Whether Append accepts requests now (readiness checks): OK; kFailedPrecondition on a
+  // read-only store; kUnavailable once a write has failed (until the process restarts, see
+  // Append) or while the store is closing. An accepted request may still be refused on its own
+  // merits.
+  [[nodiscard]] Status AppendStatus() const;
+
   // Group-commit counters since the store opened.
   StoreStats stats() const;
   // A RocksDB integer property (e.g. "rocksdb.estimate-num-keys") of one column family;

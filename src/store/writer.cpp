@@ -116,8 +116,7 @@ Result<AppendResult> Writer::Submit(AppendRequest request) {
   p.request = std::move(request);
   {
     std::unique_lock queue_lock(queue_mu_);
-    if (!broken_.ok()) return BrokenStatus();
-    if (stopping_) return Status::Unavailable("the store is closing");
+    LEDGER_RETURN_IF_ERROR(RefusalLocked());
     queue_.push_back(&p);
     if (leader_active_) {
       // Follow: the leader writes this request with its batch, or hands leadership over.
@@ -182,6 +181,22 @@ int Writer::AwaitTurn(Pending& p) {
   std::unique_lock lock(p.mu);
   p.cv.wait(lock, [&] { return p.state.load(std::memory_order_acquire) != Pending::kWaiting; });
   return p.state.load(std::memory_order_acquire);
+}
+
+Status Writer::RefusalLocked() const {
+  if (!broken_.ok()) return BrokenStatus();
+  if (stopping_) return Status::Unavailable("the store is closing");
+  return Status::Ok();
+}
+
+Status Writer::Accepting() const {
+  std::lock_guard lock(queue_mu_);
+  return RefusalLocked();
+}
+
+bool Writer::write_failed() const {
+  std::lock_guard lock(queue_mu_);
+  return !broken_.ok();
 }
 
 Status Writer::BrokenStatus() const {

@@ -55,6 +55,10 @@ class Writer {
 
   GlobalHead committed() const;
   StoreStats stats() const;
+  // OK while Submit accepts requests; kUnavailable after a failed write or once stopping.
+  Status Accepting() const;
+  // True once a write has failed: every later request is refused.
+  bool write_failed() const;
   std::uint64_t WaitForPosition(std::uint64_t after_position,
                                 std::chrono::milliseconds timeout) const;
 
@@ -68,6 +72,7 @@ class Writer {
   // (Pending::kLead).
   static int AwaitTurn(Pending& p);
   Status BrokenStatus() const;  // requires queue_mu_
+  Status RefusalLocked() const;  // requires queue_mu_: why Submit refuses requests now, or OK
   void ProcessBatch(const std::vector<Pending*>& batch);
   // Checks `p` against the batch view; on success appends its writes to `wb` and returns the
   // result. Returns an error or a duplicate result without touching `wb` or the view otherwise.
@@ -83,7 +88,7 @@ class Writer {
   const StoreOptions options_;
 
   // Queue shared with submitters.
-  std::mutex queue_mu_;
+  mutable std::mutex queue_mu_;
   std::condition_variable idle_cv_;  // signalled when leader_active_ becomes false
   std::deque<Pending*> queue_;       // guarded by queue_mu_
   bool leader_active_ = false;       // guarded by queue_mu_
