@@ -73,9 +73,6 @@ const LedgerOptions& Ledger::options() const {
 const store::EventStore& Ledger::store() const {
   return *impl_->store;
 }
-store::GlobalHead Ledger::Digest() const {
-  return impl_->store->global_head();
-}
 
 // ---- Impl helpers ------------------------------------------------------------------------
 

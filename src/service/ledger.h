@@ -40,6 +40,7 @@
 #include "domain/commands.h"
 #include "domain/state.h"
 #include "projection/projector.h"
+#include "service/operations.h"
 #include "service/profile_documents.h"
 #include "store/event_store.h"
 #include "store/types.h"
@@ -118,10 +119,6 @@ struct FeedEntry {
   std::string hash;     // hex
 };
 
-// The envelope fields of a stored event as a FeedEntry, with data = null: what can be shown
-// of an event without its customer's data key.
-FeedEntry FeedEnvelope(const store::EventView& event);
-
 struct SearchPage {
   std::vector<domain::CustomerState> customers;
   std::string next_cursor;  // empty at the end
@@ -184,8 +181,11 @@ class Ledger {
   // log (it includes the restricted finance section); a read-only ledger cannot record it, so
   // its export lists only the accesses recorded before.
   Result<nlohmann::json> Export(const Principal& who, const std::string& customer_id);
-  Result<store::VerifyReport> Verify(const std::string& customer_id);
-  store::GlobalHead Digest() const;
+  // Recomputes the customer's hash chain; a broken chain is reported in the result (ok =
+  // false), the Status fails only when the check could not run (kNotFound: no such customer).
+  Result<VerifyResult> Verify(const std::string& customer_id);
+  // The end of the global log and its hash chain (operations.cpp).
+  LedgerDigest Digest() const;
   // Checks that the master key opens this ledger's data keys (tries the first one stored).
   // kFailedPrecondition when it does not (another ledger's key file); OK on a ledger without
   // data keys.
@@ -203,8 +203,24 @@ class Ledger {
   Status Rebuild(const std::function<void(std::uint64_t)>& progress = nullptr);
 
   const LedgerOptions& options() const;
-  // The underlying store, for tools and tests (verification, raw reads).
+  // The underlying store, for tools and tests (verification, raw reads). They include
+  // store/event_store.h and link ledger_store themselves; ledgerd's HTTP layer does neither.
   const store::EventStore& store() const;
+
+  // ---- Operations and views for the HTTP layer (operations.cpp) ---------------------------
+  // What ledgerd needs beyond commands and reads, in the service's vocabulary, so that src/http
+  // never sees the store.
+
+  // OK when the ledger accepts changes and answers reads (/readyz). Otherwise why not:
+  // kFailedPrecondition (opened read-only), kUnavailable (a write failed, so changes are refused
+  // until the process restarts; or the ledger is closing), or the error of a probe read.
+  [[nodiscard]] Status Ready() const;
+  // Group-commit counters since the ledger opened, the end of the log and the storage gauges
+  // (/metrics).
+  [[nodiscard]] LedgerStats Stats() const;
+  // The ledger's clock (LedgerOptions::clock), µs since the epoch: the "now" of every view whose
+  // values change with time (a consent lapsing, a bounce window, an unused contact).
+  [[nodiscard]] std::int64_t Now() const;
 
   struct Impl;
 
