@@ -32,7 +32,7 @@ void PutConsent(Api& api, Call& call) {
 void GetConsent(Api& api, Call& call) {
   Result<domain::CustomerState> state = api.ledger().Profile(call.Param(1));
   if (!Check(call, state.status())) return;
-  std::int64_t now = SystemNowMicros();
+  const std::int64_t now = api.ledger().Now();
   json channels = json::object();
   for (domain::Channel ch : domain::EnumInfo<domain::Channel>::values()) {
     channels[domain::EnumName(ch)] = json::array();

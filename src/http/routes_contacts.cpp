@@ -1,5 +1,4 @@
 // /v1/customers/{id}/contacts: the people behind a (fleet) customer.
-#include "common/clock.h"
 #include "domain/enum_names.h"
 #include "domain/ids.h"
 #include "domain/profile_view.h"
@@ -38,7 +37,7 @@ void Add(Api& api, Call& call) {
   }
   call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/contacts/" + contact->id);
   SetETag(call.res, out->state.version);
-  json body_out = ContactJson(*contact, SystemNowMicros(), api.ledger().options().domain);
+  json body_out = ContactJson(*contact, api.ledger().Now(), api.ledger().options().domain);
   body_out["customer_version"] = out->state.version;
   // An idempotent retry answers what the first request did (API.md): 201 again.
   SendJson(call.res, 201, body_out);
@@ -74,7 +73,7 @@ void List(Api& api, Call& call) {
   }
   Result<domain::CustomerState> state = api.ledger().Profile(call.Param(1));
   if (!Check(call, state.status())) return;
-  std::int64_t now = SystemNowMicros();
+  const std::int64_t now = api.ledger().Now();
   const domain::DomainConfig& config = api.ledger().options().domain;
   json contacts = json::array();
   std::size_t unused_count = 0;

@@ -77,7 +77,7 @@ void Get(Api& api, Call& call) {
     call.res.set_header("ETag", etag);
     return;
   }
-  Result<json> profile = api.ProfileJson(call, *state);
+  Result<json> profile = api.ledger().ProfileFor(call.principal(), *state);
   if (!Check(call, profile.status())) return;
   SetETag(call.res, state->version);
   SendJson(call.res, 200, *profile);
@@ -99,7 +99,7 @@ void Search(Api& api, Call& call) {
   if (!Check(call, page.status())) return;
   json customers = json::array();
   for (const domain::CustomerState& c : page->customers) {
-    Result<json> profile = api.ProfileJson(call, c);
+    Result<json> profile = api.ledger().ProfileFor(call.principal(), c);
     if (!Check(call, profile.status())) return;
     customers.push_back(std::move(*profile));
   }

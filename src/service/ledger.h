@@ -68,6 +68,11 @@ struct LedgerOptions {
 struct Principal {
   std::string actor;
   std::set<domain::Role> roles;
+
+  // Whether the principal acts with `role`; admin may do everything.
+  bool Has(domain::Role role) const {
+    return roles.contains(role) || roles.contains(domain::Role::kAdmin);
+  }
 };
 
 // Who asks, and the request's envelope fields.
@@ -207,7 +212,7 @@ class Ledger {
   // store/event_store.h and link ledger_store themselves; ledgerd's HTTP layer does neither.
   const store::EventStore& store() const;
 
-  // ---- Operations and views for the HTTP layer (operations.cpp) ---------------------------
+  // ---- Operations and views for the HTTP layer (operations.cpp, disclosure.cpp) -----------
   // What ledgerd needs beyond commands and reads, in the service's vocabulary, so that src/http
   // never sees the store.
 
@@ -221,6 +226,13 @@ class Ledger {
   // The ledger's clock (LedgerOptions::clock), µs since the epoch: the "now" of every view whose
   // values change with time (a consent lapsing, a bounce window, an unused contact).
   [[nodiscard]] std::int64_t Now() const;
+  // `state` (from Profile, ProfileAtVersion, ProfileAsOf, Search or an Outcome) as `who` may see
+  // it, rendered by domain::ProfileJson at Now(). The restricted finance section is included only
+  // when `who` has the finance role, and then, if the customer has one, the read is first
+  // recorded in the finance access log (what = "profile read"): no record, no data. Errors: those
+  // of RecordFinanceAccess (kFailedPrecondition on a read-only ledger), and then nothing is shown.
+  [[nodiscard]] Result<nlohmann::json> ProfileFor(const Principal& who,
+                                                  const domain::CustomerState& state);
 
   struct Impl;
 

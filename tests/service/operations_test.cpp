@@ -1,7 +1,9 @@
-// The facade's operational queries, in the service's vocabulary (what ledgerd's /readyz,
-// /metrics, verify and digest routes show).
+// The facade's operational queries and views, in the service's vocabulary (what ledgerd's
+// /readyz, /metrics, verify and digest routes show), and the profile as a principal may see it
+// with the finance read log it requires.
 #include <catch2/catch.hpp>
 
+#include "domain/profile_view.h"
 #include "ledger_fixture.h"
 
 namespace ledger::service {
@@ -17,6 +19,14 @@ std::unique_ptr<Ledger> OpenReadOnly(LedgerFixture& f) {
   INFO(opened.status().ToString());
   REQUIRE(opened.ok());
   return std::move(opened).value();
+}
+
+std::size_t ProfileReads(Ledger& ledger, const std::string& id) {
+  auto log = ledger.AccessLog(id);
+  REQUIRE(log.ok());
+  std::size_t reads = 0;
+  for (const AccessLogEntry& e : *log) reads += e.what == "profile read" ? 1 : 0;
+  return reads;
 }
 
 TEST_CASE("a ledger is ready when it accepts changes, a read-only one is not",
@@ -102,6 +112,79 @@ TEST_CASE("the digest and verification speak hex hashes and versions", "[service
   CHECK_FALSE(verified->first_broken_version.has_value());
   CHECK(verified->problem.empty());
   CHECK(f.ledger().Verify("nobody").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("views are rendered at the ledger's clock", "[service][operations]") {
+  LedgerFixture f;
+  CHECK(f.ledger().Now() == f.now());
+  std::string id = f.RegisterPerson("Ada", "Lovelace");
+  auto added = f.ledger().Execute(
+      LedgerFixture::Agent(), id,
+      domain::AddContact{"Bob", "bob@example.com", "", domain::ManagedBy::Provider, ""});
+  REQUIRE(added.ok());
+  auto shown = f.ledger().ProfileFor(LedgerFixture::Agent().principal, added->state);
+  REQUIRE(shown.ok());
+  CHECK((*shown)["contacts"][0]["unused"] == false);
+
+  // Half a year later by the ledger's clock (not the machine's), the contact is unused.
+  f.Advance(f.ledger().options().domain.contact_unused_after_us + 1);
+  CHECK(f.ledger().Now() == f.now());
+  auto later = f.ledger().ProfileFor(LedgerFixture::Agent().principal, added->state);
+  REQUIRE(later.ok());
+  CHECK((*later)["contacts"][0]["unused"] == true);
+  domain::ViewOptions view{f.now(), f.ledger().options().domain, /*include_finance=*/false};
+  CHECK(*later == domain::ProfileJson(added->state, view));
+}
+
+TEST_CASE("the finance section is shown only to the finance role, each read logged first",
+          "[service][operations][finance]") {
+  LedgerFixture f;
+  std::string id = f.RegisterPerson("Ada", "Lovelace");
+  const Principal finance{"finance-1", {domain::Role::kFinance}};
+  const Principal admin{"admin-1", {domain::Role::kAdmin}};
+
+  SECTION("a customer without a finance section: nothing to show, nothing logged") {
+    auto shown = f.ledger().ProfileFor(finance, *f.ledger().Profile(id));
+    REQUIRE(shown.ok());
+    CHECK(ProfileReads(f.ledger(), id) == 0);
+  }
+  SECTION("a customer with one") {
+    RequestContext ctx;
+    ctx.principal = finance;
+    auto set = f.ledger().Execute(ctx, id, domain::SetFinance{{{"account_no", "ACCT-9876"}}});
+    REQUIRE(set.ok());
+    CHECK(ProfileReads(f.ledger(), id) == 0);  // the command itself reads nothing
+
+    for (const Principal& other :
+         {LedgerFixture::Agent().principal, LedgerFixture::Manager().principal,
+          LedgerFixture::Compliance().principal}) {
+      INFO(other.actor);
+      auto shown = f.ledger().ProfileFor(other, set->state);
+      REQUIRE(shown.ok());
+      CHECK_FALSE(shown->contains("finance"));
+    }
+    CHECK(ProfileReads(f.ledger(), id) == 0);
+
+    f.Advance(1000);
+    auto shown = f.ledger().ProfileFor(finance, set->state);
+    REQUIRE(shown.ok());
+    CHECK((*shown)["finance"]["account_no"] == "ACCT-9876");
+    auto log = f.ledger().AccessLog(id);
+    REQUIRE(log.ok());
+    REQUIRE(log->size() == 1);
+    CHECK(log->front().actor == "finance-1");
+    CHECK(log->front().what == "profile read");
+    CHECK(log->front().at_us == f.now());
+
+    REQUIRE(f.ledger().ProfileFor(admin, set->state).ok());  // admin may do everything
+    CHECK(ProfileReads(f.ledger(), id) == 2);
+
+    // A ledger that cannot record the read shows nothing.
+    std::unique_ptr<Ledger> reader = OpenReadOnly(f);
+    auto refused = reader->ProfileFor(finance, set->state);
+    CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+    CHECK(ProfileReads(f.ledger(), id) == 2);
+  }
 }
 
 }  // namespace
