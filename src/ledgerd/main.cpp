@@ -95,8 +95,7 @@ int main(int argc, char** argv) {
   ledger::service::LedgerOptions lo;
   lo.data_dir = o.data_dir;
   lo.key_file = o.key_file;
-  lo.durability = o.durability == "async" ? ledger::store::Durability::kAsync
-                                          : ledger::store::Durability::kSync;
+  lo.durability = o.durability == "async" ? ledger::Durability::kAsync : ledger::Durability::kSync;
   lo.default_region = o.default_region;
   auto opened = ledger::service::Ledger::Open(lo);
   if (!opened.ok()) return Fail(json, "opening the ledger", opened.status());

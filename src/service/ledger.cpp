@@ -55,7 +55,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   store_options.create_if_missing = !options.read_only;
   LEDGER_ASSIGN_OR_RETURN(impl->store,
                           store::EventStore::Open(options.data_dir + "/rocksdb", store_options));
-  impl->projector = std::make_unique<projection::Projector>(master.IndexKey(), options.projection);
+  impl->projector = std::make_unique<projection::Projector>(
+      master.IndexKey(), projection::ProjectionOptions{options.projection.snapshot_every});
   impl->keyring = std::make_unique<Keyring>(*impl->store, std::move(master));
   impl->options = std::move(options);
 

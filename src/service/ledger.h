@@ -36,23 +36,32 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/durability.h"
 #include "common/result.h"
 #include "domain/commands.h"
 #include "domain/state.h"
-#include "projection/projector.h"
 #include "service/operations.h"
 #include "service/profile_documents.h"
-#include "store/event_store.h"
-#include "store/types.h"
+
+namespace ledger::store {
+class EventStore;  // store/event_store.h: only for tools and tests, see Ledger::store()
+}  // namespace ledger::store
 
 namespace ledger::service {
+
+// How the projections are kept.
+struct ProjectionOptions {
+  // A snapshot of the state is stored at every version divisible by this, so time travel folds
+  // at most this many events.
+  std::uint64_t snapshot_every = 1000;
+};
 
 struct LedgerOptions {
   std::string data_dir;  // created if missing; holds rocksdb/ and, by default, master.key
   std::string key_file;  // the master key; empty = data_dir/master.key (created 0600)
-  store::Durability durability = store::Durability::kSync;
+  Durability durability = Durability::kSync;
   domain::DomainConfig domain;
-  projection::ProjectionOptions projection;
+  ProjectionOptions projection;
   std::string default_region = "US";  // phone numbers without a country code
   Clock clock = SystemClock();
   // Attempts when another writer changed the customer between our read and our append.

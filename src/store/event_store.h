@@ -44,6 +44,7 @@
 #include "common/status.h"
 #include "store/event.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

@@ -36,6 +36,7 @@
 #include "store/records.h"
 #include "store/rocks.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 
