@@ -21,13 +21,21 @@ if(LEDGER_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# ledger_library(NAME SOURCES ... DEPS ...): a static library rooted at src/.
+# ledger_library(NAME SOURCES ... DEPS ... PRIVATE_DEPS ...): a static library rooted at src/.
+#   DEPS          linked PUBLIC: what the library's headers use; whoever links it sees them too.
+#   PRIVATE_DEPS  linked PRIVATE: used by its .cpp files only; hidden from whoever links it.
+# Every header lives under src/, so include paths alone cannot hide a layer. Each library also
+# defines LEDGER_LINKS_<NAME> (LEDGER_LINKS_LEDGER_STORE, ...) for itself and for the targets that
+# link it directly or through PUBLIC links only; the headers of a layer that others must not see
+# through (src/store, src/projection: their visibility.h) refuse to compile without it.
 function(ledger_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_compile_options(${name} PRIVATE ${LEDGER_WARNINGS})
-  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  string(TOUPPER "LEDGER_LINKS_${name}" links_macro)
+  target_compile_definitions(${name} PUBLIC ${links_macro})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
 
 # ledger_executable(NAME SOURCES ... DEPS ...): a program (server, tool, test helper).

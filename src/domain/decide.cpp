@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "domain/ids.h"
 #include "domain/validate.h"
 
 namespace ledger::domain {
@@ -227,12 +228,9 @@ class Decision {
 
   // The stream version the next emitted event will get.
   std::uint64_t next_version() const { return state_.version + 1 + events_.size(); }
-  // Id for an entity created by the next event: "n12"; with several in one event, "p1-2".
-  std::string NewId(char prefix, std::size_t nth = 0) const {
-    std::string id(1, prefix);
-    id += std::to_string(next_version());
-    if (nth > 0) id += "-" + std::to_string(nth);
-    return id;
+  // Id for a thing created by the next event: "n12"; with several in one event, "p1-2".
+  std::string NewId(CreatedKind kind, std::size_t nth = 0) const {
+    return CreatedId(kind, next_version(), nth);
   }
   void Emit(DomainEvent e) { events_.push_back(std::move(e)); }
   std::vector<DomainEvent> Take() { return std::move(events_); }
@@ -276,10 +274,11 @@ Result<std::vector<DomainEvent>> DecideRegister(const CustomerState& s, const Re
       return Status::InvalidArgument("a new customer's phones have no ids")
           .WithField(Pointer("/phones", i, "id"));
     }
-    e.phones.push_back(ToFb(d.NewId('p', i + 1), p.phones[i].kind, p.phones[i].number));
+    e.phones.push_back(
+        ToFb(d.NewId(CreatedKind::kPhone, i + 1), p.phones[i].kind, p.phones[i].number));
   }
   for (std::size_t i = 0; i < p.emails.size(); ++i) {
-    e.emails.push_back(ToFb(d.NewId('e', i + 1), p.emails[i].address));
+    e.emails.push_back(ToFb(d.NewId(CreatedKind::kEmail, i + 1), p.emails[i].address));
   }
   if (!p.address.empty()) e.address = ToFb(p.address);
   e.language = p.language;
@@ -344,7 +343,7 @@ Result<std::vector<DomainEvent>> DecideUpdate(const CustomerState& s, const Upda
   for (const PhoneInput& in : p.phones) {
     if (in.id.empty()) {
       fb::PhoneAddedT e;
-      e.phone = ToFb(d.NewId('p'), in.kind, in.number);
+      e.phone = ToFb(d.NewId(CreatedKind::kPhone), in.kind, in.number);
       d.Emit(Make(std::move(e)));
       EmitSuppression(d, ctx, in.number, true);
       continue;
@@ -369,7 +368,7 @@ Result<std::vector<DomainEvent>> DecideUpdate(const CustomerState& s, const Upda
     const Email* existing = in.id.empty() ? nullptr : FindById(s.emails, in.id);
     if (existing != nullptr && LowerAscii(existing->address) == LowerAscii(in.address)) continue;
     fb::EmailAddedT e;
-    e.email = ToFb(d.NewId('e'), in.address);
+    e.email = ToFb(d.NewId(CreatedKind::kEmail), in.address);
     d.Emit(Make(std::move(e)));
     EmitSuppression(d, ctx, LowerAscii(in.address), false);
   }
@@ -540,7 +539,8 @@ Result<std::vector<DomainEvent>> DecideAddContact(const CustomerState& s, const 
     return Status::InvalidArgument("too many contacts").WithField("/email");
   }
   Decision d(s);
-  Contact contact{d.NewId('c'), c.name, c.email, c.phone, c.managed_by, c.case_id, 0, 0};
+  Contact contact{
+      d.NewId(CreatedKind::kContact), c.name, c.email, c.phone, c.managed_by, c.case_id, 0, 0};
   fb::ContactAddedT e;
   e.contact = ToFb(contact);
   d.Emit(Make(std::move(e)));
@@ -662,7 +662,7 @@ struct Visitor {
     LEDGER_RETURN_IF_ERROR(RequireActive(s));
     LEDGER_RETURN_IF_ERROR(CheckRequiredText(c.text, kMaxNoteBytes, "/text", true));
     Decision d(s);
-    return One(Make(fb::NoteAddedT{{}, d.NewId('n'), c.text, c.pinned}));
+    return One(Make(fb::NoteAddedT{{}, d.NewId(CreatedKind::kNote), c.text, c.pinned}));
   }
   Out operator()(const AmendNote& c) const {
     LEDGER_RETURN_IF_ERROR(RequireActive(s));
@@ -785,13 +785,13 @@ Result<MergeDecision> DecideMerge(const CustomerState& survivor, const CustomerS
   std::size_t nth = 0;
   for (const Phone& p : duplicate.phones) {
     if (!HoldsNumber(survivor, p.number)) {
-      e.phones.push_back(ToFb(d.NewId('p', ++nth), p.kind, p.number));
+      e.phones.push_back(ToFb(d.NewId(CreatedKind::kPhone, ++nth), p.kind, p.number));
     }
   }
   nth = 0;
   for (const Email& m : duplicate.emails) {
     if (!HoldsEmail(survivor, LowerAscii(m.address))) {
-      e.emails.push_back(ToFb(d.NewId('e', ++nth), m.address));
+      e.emails.push_back(ToFb(d.NewId(CreatedKind::kEmail, ++nth), m.address));
     }
   }
   for (const ExternalId& x : duplicate.external_ids) e.external_ids.push_back(ToFb(x));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/consent_table.h"
 #include "domain/rules.h"
 
 namespace ledger::domain {
@@ -126,25 +127,6 @@ void RecordConsent(CustomerState& s, Consent c, const EventMeta& meta) {
   s.consents.push_back(std::move(record));
 }
 
-Consent ToConsent(const fb::Consent* c) {
-  Consent consent;
-  if (c == nullptr) return consent;
-  consent.channel = c->channel();
-  consent.contact_point = Str(c->contact_point());
-  consent.status = c->status();
-  consent.purpose = c->purpose();
-  consent.basis = c->basis();
-  consent.expires_at_us = c->expires_at_us();
-  consent.jurisdiction = Str(c->jurisdiction());
-  consent.method = c->method();
-  consent.disclosure_version = Str(c->disclosure_version());
-  consent.disclosure_sha256 = Str(c->disclosure_sha256());
-  consent.evidence = Str(c->evidence());
-  consent.received_at_us = c->received_at_us();
-  consent.raw_text = Str(c->raw_text());
-  return consent;
-}
-
 void Register(CustomerState& s, const fb::CustomerRegistered& e, const EventMeta& meta) {
   s.kind = e.kind();
   s.first_name = Str(e.first_name());
@@ -188,7 +170,7 @@ void Absorb(CustomerState& s, const fb::CustomerAbsorbed& e, const EventMeta& me
   // A merge never loosens consent: a duplicate's opt-out wins over the survivor's opt-in, and
   // its opt-in does not lift an opt-out the survivor had in effect for that contact point.
   ForEach(e.consents(), [&](const fb::Consent* c) {
-    Consent absorbed = ToConsent(c);
+    Consent absorbed = ConsentFromTable(c);
     const ConsentRecord* current = FindConsent(s, absorbed.channel, absorbed.contact_point);
     const ConsentRecord* decided =
         GoverningConsent(before, absorbed.channel, absorbed.contact_point);
@@ -340,10 +322,10 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
       s.call_status_at_us = now;
       break;
     case E::ConsentGranted:
-      RecordConsent(s, ToConsent(payload.event_as_ConsentGranted()->consent()), meta);
+      RecordConsent(s, ConsentFromTable(payload.event_as_ConsentGranted()->consent()), meta);
       break;
     case E::ConsentRevoked:
-      RecordConsent(s, ToConsent(payload.event_as_ConsentRevoked()->consent()), meta);
+      RecordConsent(s, ConsentFromTable(payload.event_as_ConsentRevoked()->consent()), meta);
       break;
     case E::InfoVerified:
       s.last_verified_at_us = now;

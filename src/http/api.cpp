@@ -4,11 +4,9 @@
 
 #include <chrono>
 
-#include "common/clock.h"
 #include "common/hex.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
-#include "domain/profile_view.h"
 #include "http/log_line.h"
 #include "http/permit.h"
 #include "http/problem.h"
@@ -189,6 +187,10 @@ void Api::Route(Method method, const std::string& pattern, const std::string& na
       });
 }
 
+std::string CustomerPath(const std::string& suffix) {
+  return "/v1/customers/([A-Za-z0-9._:@-]{1,128})" + suffix;
+}
+
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
@@ -196,18 +198,6 @@ void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
 
 void SetETag(httplib::Response& res, std::uint64_t version) {
   res.set_header("ETag", "\"" + std::to_string(version) + "\"");
-}
-
-Result<nlohmann::json> Api::ProfileJson(Call& call, const domain::CustomerState& state) {
-  domain::ViewOptions view;
-  view.now_us = SystemNowMicros();
-  view.config = ledger_.options().domain;
-  view.include_finance = call.Has(domain::Role::kFinance);
-  if (view.include_finance && !state.finance.empty()) {
-    // No record, no data: the restricted section is shown only once its read is logged.
-    LEDGER_RETURN_IF_ERROR(ledger_.RecordFinanceAccess(call.principal(), state.id, "profile read"));
-  }
-  return domain::ProfileJson(state, view);
 }
 
 }  // namespace ledger::http

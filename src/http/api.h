@@ -42,9 +42,7 @@ struct Call {
   service::RequestContext ctx;
 
   const service::Principal& principal() const { return ctx.principal; }
-  bool Has(domain::Role role) const {
-    return ctx.principal.roles.contains(role) || ctx.principal.roles.contains(domain::Role::kAdmin);
-  }
+  bool Has(domain::Role role) const { return ctx.principal.Has(role); }
   // The n-th regex group of the route (1-based), e.g. the customer id.
   std::string Param(std::size_t n) const { return req.matches[static_cast<int>(n)].str(); }
 };
@@ -68,9 +66,6 @@ class Api {
             std::function<void(const httplib::Request&, httplib::Response&)> handler);
 
   service::Ledger& ledger() { return ledger_; }
-  // The profile as this caller sees it: the finance section only for the finance role, and then
-  // the read is recorded in the access log first.
-  Result<nlohmann::json> ProfileJson(Call& call, const domain::CustomerState& state);
   const domain::PhoneNormalizer& phones() const { return phones_; }
   Metrics& metrics() { return metrics_; }
   // Set when the server is stopping: long-lived responses (SSE) end.
@@ -97,6 +92,11 @@ class Api {
   std::atomic<bool> stopping_{false};
   std::atomic<int> open_streams_{0};
 };
+
+// The path pattern of a route on one customer: "/v1/customers/", the customer id (regex group 1,
+// so Call::Param(1)) and `suffix`, e.g. CustomerPath("/notes"). The one definition of what a
+// customer id may look like in a path: 1-128 characters of [A-Za-z0-9._:@-].
+std::string CustomerPath(const std::string& suffix = "");
 
 // Response helpers shared by the route files.
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);

@@ -27,7 +27,7 @@ bool Check(Call& call, const Status& status) {
 void SendOutcome(Api& api, Call& call, const Result<service::Outcome>& outcome,
                  int success_status) {
   if (!Check(call, outcome.status())) return;
-  Result<nlohmann::json> profile = api.ProfileJson(call, outcome->state);
+  Result<nlohmann::json> profile = api.ledger().ProfileFor(call.principal(), outcome->state);
   if (!Check(call, profile.status())) return;
   SetETag(call.res, outcome->state.version);
   SendJson(call.res, success_status, *profile);

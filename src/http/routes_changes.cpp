@@ -2,6 +2,7 @@
 // calls, communications, jobs, the finance section, merges; and the inbound hooks (SMS STOP,
 // email bounces) that change every customer holding a number or address.
 #include "domain/enum_names.h"
+#include "domain/ids.h"
 #include "domain/profile_view.h"
 #include "http/command_parsers.h"
 #include "http/handlers.h"
@@ -12,11 +13,6 @@ namespace {
 
 using domain::Role;
 using nlohmann::json;
-
-constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
-std::string Path(const std::string& suffix) {
-  return std::string("/v1/customers/") + kIdPattern + suffix;
-}
 
 // Runs `command` (built from the call) against the customer in the path.
 void Run(Api& api, Call& call, Result<domain::Command> command, int success = 200) {
@@ -36,7 +32,7 @@ void PutConsent(Api& api, Call& call) {
 void GetConsent(Api& api, Call& call) {
   Result<domain::CustomerState> state = api.ledger().Profile(call.Param(1));
   if (!Check(call, state.status())) return;
-  std::int64_t now = SystemNowMicros();
+  const std::int64_t now = api.ledger().Now();
   json channels = json::object();
   for (domain::Channel ch : domain::EnumInfo<domain::Channel>::values()) {
     channels[domain::EnumName(ch)] = json::array();
@@ -104,13 +100,9 @@ void AddNote(Api& api, Call& call) {
   Result<service::Outcome> out =
       api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
-  std::string note_id = "n" + std::to_string(out->first_version);
-  const domain::Note* note = nullptr;
-  for (const domain::Note& n : out->state.notes) {
-    if (n.id == note_id) note = &n;
-  }
+  const domain::Note* note = domain::NoteAddedAt(out->state, out->first_version);
   if (note == nullptr) return SendProblem(call.res, 500, "the note was not found after adding it");
-  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note_id);
+  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note->id);
   SetETag(call.res, out->state.version);
   // An idempotent retry answers what the first request did (API.md): 201 again.
   SendJson(call.res, 201,
@@ -186,36 +178,37 @@ void Merge(Api& api, Call& call) {
 
 void RegisterChangeRoutes(Api& api) {
   const std::set<Role> any = Api::kAnyStaff;
-  api.Route(Method::kPut, Path("/consent/([a-z_]{1,32})"), "/v1/customers/{id}/consent/{channel}",
-            any, [&api](Call& c) { PutConsent(api, c); });
-  api.Route(Method::kGet, Path("/consent"), "/v1/customers/{id}/consent", {Role::kCompliance},
-            [&api](Call& c) { GetConsent(api, c); });
+  api.Route(Method::kPut, CustomerPath("/consent/([a-z_]{1,32})"),
+            "/v1/customers/{id}/consent/{channel}", any, [&api](Call& c) { PutConsent(api, c); });
+  api.Route(Method::kGet, CustomerPath("/consent"), "/v1/customers/{id}/consent",
+            {Role::kCompliance}, [&api](Call& c) { GetConsent(api, c); });
   api.Route(Method::kPost, "/v1/inbound/sms-stop", "/v1/inbound/sms-stop", any,
             [&api](Call& c) { SmsStop(api, c); });
   api.Route(Method::kPost, "/v1/inbound/email-bounce", "/v1/inbound/email-bounce", any,
             [&api](Call& c) { EmailBounce(api, c); });
-  api.Route(Method::kPost, Path("/notes"), "/v1/customers/{id}/notes", any,
+  api.Route(Method::kPost, CustomerPath("/notes"), "/v1/customers/{id}/notes", any,
             [&api](Call& c) { AddNote(api, c); });
-  api.Route(Method::kPost, Path("/notes/([A-Za-z0-9-]{1,64})/amendments"),
+  api.Route(Method::kPost, CustomerPath("/notes/([A-Za-z0-9-]{1,64})/amendments"),
             "/v1/customers/{id}/notes/{note}/amendments", any,
             [&api](Call& c) { AmendNote(api, c); });
-  api.Route(Method::kDelete, Path("/notes/([A-Za-z0-9-]{1,64})"), "/v1/customers/{id}/notes/{note}",
-            {Role::kManager}, [&api](Call& c) { RetractNote(api, c); });
-  api.Route(Method::kPost, Path("/verifications"), "/v1/customers/{id}/verifications", any,
+  api.Route(Method::kDelete, CustomerPath("/notes/([A-Za-z0-9-]{1,64})"),
+            "/v1/customers/{id}/notes/{note}", {Role::kManager},
+            [&api](Call& c) { RetractNote(api, c); });
+  api.Route(Method::kPost, CustomerPath("/verifications"), "/v1/customers/{id}/verifications", any,
             [&api](Call& c) { Verify(api, c); });
-  api.Route(Method::kPut, Path("/tags/([^/]{1,200})"), "/v1/customers/{id}/tags/{tag}", any,
+  api.Route(Method::kPut, CustomerPath("/tags/([^/]{1,200})"), "/v1/customers/{id}/tags/{tag}", any,
             [&api](Call& c) { Tag(api, c, true); });
-  api.Route(Method::kDelete, Path("/tags/([^/]{1,200})"), "/v1/customers/{id}/tags/{tag}", any,
-            [&api](Call& c) { Tag(api, c, false); });
-  api.Route(Method::kPost, Path("/calls"), "/v1/customers/{id}/calls", any,
+  api.Route(Method::kDelete, CustomerPath("/tags/([^/]{1,200})"), "/v1/customers/{id}/tags/{tag}",
+            any, [&api](Call& c) { Tag(api, c, false); });
+  api.Route(Method::kPost, CustomerPath("/calls"), "/v1/customers/{id}/calls", any,
             [&api](Call& c) { LogCall(api, c); });
-  api.Route(Method::kPost, Path("/communications"), "/v1/customers/{id}/communications", any,
-            [&api](Call& c) { LogCommunication(api, c); });
-  api.Route(Method::kPost, Path("/jobs"), "/v1/customers/{id}/jobs", any,
+  api.Route(Method::kPost, CustomerPath("/communications"), "/v1/customers/{id}/communications",
+            any, [&api](Call& c) { LogCommunication(api, c); });
+  api.Route(Method::kPost, CustomerPath("/jobs"), "/v1/customers/{id}/jobs", any,
             [&api](Call& c) { RecordJob(api, c); });
-  api.Route(Method::kPut, Path("/finance"), "/v1/customers/{id}/finance", {Role::kFinance},
+  api.Route(Method::kPut, CustomerPath("/finance"), "/v1/customers/{id}/finance", {Role::kFinance},
             [&api](Call& c) { PutFinance(api, c); });
-  api.Route(Method::kPost, Path("/merge"), "/v1/customers/{id}/merge", {Role::kManager},
+  api.Route(Method::kPost, CustomerPath("/merge"), "/v1/customers/{id}/merge", {Role::kManager},
             [&api](Call& c) { Merge(api, c); });
 }
 

@@ -1,6 +1,5 @@
 // Compliance: export (data subject access request), erasure, verification, the ledger digest.
 #include "common/clock.h"
-#include "common/hex.h"
 #include "http/command_parsers.h"
 #include "http/handlers.h"
 #include "http/problem.h"
@@ -9,11 +8,6 @@ namespace ledger::http {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
-std::string Path(const std::string& suffix) {
-  return std::string("/v1/customers/") + kIdPattern + suffix;
-}
 
 void Export(Api& api, Call& call) {
   Result<json> exported = api.ledger().Export(call.principal(), call.Param(1));
@@ -38,25 +32,26 @@ void Erase(Api& api, Call& call) {
 }
 
 void Verify(Api& api, Call& call) {
-  Result<store::VerifyReport> report = api.ledger().Verify(call.Param(1));
-  if (!Check(call, report.status())) return;
-  json body = {{"ok", report->ok},
-               {"events", report->events_checked},
-               {"head_hash", ToHex(HashBytes(report->head_hash))},
+  Result<service::VerifyResult> result = api.ledger().Verify(call.Param(1));
+  if (!Check(call, result.status())) return;
+  json body = {{"ok", result->ok},
+               {"events", result->events_checked},
+               {"head_hash", result->head_hash},
                {"first_broken_version", nullptr},
                {"problem", nullptr}};
-  if (!report->ok) {
-    body["first_broken_version"] = report->bad_version ? json(*report->bad_version) : json(nullptr);
-    body["problem"] = report->problem;
+  if (!result->ok) {
+    body["first_broken_version"] =
+        result->first_broken_version ? json(*result->first_broken_version) : json(nullptr);
+    body["problem"] = result->problem;
   }
   SendJson(call.res, 200, body);
 }
 
 void Digest(Api& api, Call& call) {
-  store::GlobalHead head = api.ledger().Digest();
+  const service::LedgerDigest head = api.ledger().Digest();
   SendJson(call.res, 200,
            {{"position", head.position},
-            {"head_hash", ToHex(HashBytes(head.hash))},
+            {"head_hash", head.head_hash},
             {"recorded_at",
              head.position == 0 ? json(nullptr) : json(FormatRfc3339Micros(head.recorded_at_us))}});
 }
@@ -65,11 +60,11 @@ void Digest(Api& api, Call& call) {
 
 void RegisterComplianceRoutes(Api& api) {
   const std::set<domain::Role> compliance = {domain::Role::kCompliance};
-  api.Route(Method::kGet, Path("/export"), "/v1/customers/{id}/export", compliance,
+  api.Route(Method::kGet, CustomerPath("/export"), "/v1/customers/{id}/export", compliance,
             [&api](Call& c) { Export(api, c); });
-  api.Route(Method::kPost, Path("/erasure"), "/v1/customers/{id}/erasure", compliance,
+  api.Route(Method::kPost, CustomerPath("/erasure"), "/v1/customers/{id}/erasure", compliance,
             [&api](Call& c) { Erase(api, c); });
-  api.Route(Method::kGet, Path("/verify"), "/v1/customers/{id}/verify", compliance,
+  api.Route(Method::kGet, CustomerPath("/verify"), "/v1/customers/{id}/verify", compliance,
             [&api](Call& c) { Verify(api, c); });
   api.Route(Method::kGet, "/v1/ledger/digest", "/v1/ledger/digest", compliance,
             [&api](Call& c) { Digest(api, c); });

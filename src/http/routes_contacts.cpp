@@ -1,6 +1,6 @@
 // /v1/customers/{id}/contacts: the people behind a (fleet) customer.
-#include "common/clock.h"
 #include "domain/enum_names.h"
+#include "domain/ids.h"
 #include "domain/profile_view.h"
 #include "http/command_parsers.h"
 #include "http/handlers.h"
@@ -10,11 +10,6 @@ namespace ledger::http {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kIdPattern = "([A-Za-z0-9._:@-]{1,128})";
-std::string Path(const std::string& suffix) {
-  return std::string("/v1/customers/") + kIdPattern + suffix;
-}
 
 json ContactJson(const domain::Contact& c, std::int64_t now, const domain::DomainConfig& config) {
   return {{"id", c.id},
@@ -36,17 +31,16 @@ void Add(Api& api, Call& call) {
   Result<service::Outcome> out =
       api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
-  std::string contact_id = "c" + std::to_string(out->first_version);
-  for (const domain::Contact& c : out->state.contacts) {
-    if (c.id != contact_id) continue;
-    call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/contacts/" + c.id);
-    SetETag(call.res, out->state.version);
-    json body_out = ContactJson(c, SystemNowMicros(), api.ledger().options().domain);
-    body_out["customer_version"] = out->state.version;
-    // An idempotent retry answers what the first request did (API.md): 201 again.
-    return SendJson(call.res, 201, body_out);
+  const domain::Contact* contact = domain::ContactAddedAt(out->state, out->first_version);
+  if (contact == nullptr) {
+    return SendProblem(call.res, 500, "the contact was not found after adding it");
   }
-  SendProblem(call.res, 500, "the contact was not found after adding it");
+  call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/contacts/" + contact->id);
+  SetETag(call.res, out->state.version);
+  json body_out = ContactJson(*contact, api.ledger().Now(), api.ledger().options().domain);
+  body_out["customer_version"] = out->state.version;
+  // An idempotent retry answers what the first request did (API.md): 201 again.
+  SendJson(call.res, 201, body_out);
 }
 
 void Update(Api& api, Call& call) {
@@ -79,7 +73,7 @@ void List(Api& api, Call& call) {
   }
   Result<domain::CustomerState> state = api.ledger().Profile(call.Param(1));
   if (!Check(call, state.status())) return;
-  std::int64_t now = SystemNowMicros();
+  const std::int64_t now = api.ledger().Now();
   const domain::DomainConfig& config = api.ledger().options().domain;
   json contacts = json::array();
   std::size_t unused_count = 0;
@@ -101,15 +95,15 @@ void List(Api& api, Call& call) {
 void RegisterContactRoutes(Api& api) {
   const std::set<domain::Role> any = Api::kAnyStaff;
   const std::string contact = "/contacts/([A-Za-z0-9-]{1,64})";
-  api.Route(Method::kPost, Path("/contacts/merge"), "/v1/customers/{id}/contacts/merge", any,
-            [&api](Call& c) { MergeContacts(api, c); });
-  api.Route(Method::kPost, Path("/contacts"), "/v1/customers/{id}/contacts", any,
+  api.Route(Method::kPost, CustomerPath("/contacts/merge"), "/v1/customers/{id}/contacts/merge",
+            any, [&api](Call& c) { MergeContacts(api, c); });
+  api.Route(Method::kPost, CustomerPath("/contacts"), "/v1/customers/{id}/contacts", any,
             [&api](Call& c) { Add(api, c); });
-  api.Route(Method::kGet, Path("/contacts"), "/v1/customers/{id}/contacts", any,
+  api.Route(Method::kGet, CustomerPath("/contacts"), "/v1/customers/{id}/contacts", any,
             [&api](Call& c) { List(api, c); });
-  api.Route(Method::kPatch, Path(contact), "/v1/customers/{id}/contacts/{contact}", any,
+  api.Route(Method::kPatch, CustomerPath(contact), "/v1/customers/{id}/contacts/{contact}", any,
             [&api](Call& c) { Update(api, c); });
-  api.Route(Method::kDelete, Path(contact), "/v1/customers/{id}/contacts/{contact}", any,
+  api.Route(Method::kDelete, CustomerPath(contact), "/v1/customers/{id}/contacts/{contact}", any,
             [&api](Call& c) { Delete(api, c); });
 }
 

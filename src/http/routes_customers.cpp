@@ -11,13 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// Customer ids are the store's stream ids.
-constexpr const char* kId = "([A-Za-z0-9._:@-]{1,128})";
-
-std::string CustomerPath(const std::string& suffix = "") {
-  return std::string("/v1/customers/") + kId + suffix;
-}
-
 // A positive integer query parameter; nullopt when absent. Answers 400 when malformed.
 std::optional<std::uint64_t> UintParam(Call& call, const char* name, bool* bad) {
   if (!call.req.has_param(name)) return std::nullopt;
@@ -84,7 +77,7 @@ void Get(Api& api, Call& call) {
     call.res.set_header("ETag", etag);
     return;
   }
-  Result<json> profile = api.ProfileJson(call, *state);
+  Result<json> profile = api.ledger().ProfileFor(call.principal(), *state);
   if (!Check(call, profile.status())) return;
   SetETag(call.res, state->version);
   SendJson(call.res, 200, *profile);
@@ -106,7 +99,7 @@ void Search(Api& api, Call& call) {
   if (!Check(call, page.status())) return;
   json customers = json::array();
   for (const domain::CustomerState& c : page->customers) {
-    Result<json> profile = api.ProfileJson(call, c);
+    Result<json> profile = api.ledger().ProfileFor(call.principal(), c);
     if (!Check(call, profile.status())) return;
     customers.push_back(std::move(*profile));
   }

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <thread>
 
-#include "common/clock.h"
 #include "http/connection_guard.h"
 #include "http/connection_pool.h"
+#include "http/ledger_metrics.h"
 #include "http/log_line.h"
 #include "http/problem.h"
 
@@ -85,62 +85,16 @@ HttpServer::HttpServer(service::Ledger& ledger, Authenticator auth, ServerOption
              });
   api_->Open(
       Method::kGet, "/readyz", "/readyz", [this](const httplib::Request&, httplib::Response& res) {
-        // Ready when the store answers a read: a broken store (failed fsync) refuses appends.
-        auto probe =
-            ledger_.store().GetRow(store::ColumnFamily::kProfiles, std::string(1, '\0') + "ready");
-        if (!probe.ok() || api_->stopping().load()) {
-          return SendProblem(res, 503, "not ready");
-        }
+        Status ready = api_->stopping().load() ? Status::Unavailable("the server is stopping")
+                                               : ledger_.Ready();
+        if (!ready.ok()) return SendProblem(res, 503, "not ready: " + ready.message());
         SendJson(res, 200, {{"status", "ready"}, {"position", ledger_.Digest().position}});
       });
-  api_->Open(
-      Method::kGet, "/metrics", "/metrics",
-      [this](const httplib::Request&, httplib::Response& res) {
-        std::string out = metrics_.Render();
-        store::StoreStats st = ledger_.store().stats();
-        out += "# HELP ledger_appends_total Appends written by the group commit.\n";
-        out += "# TYPE ledger_appends_total counter\n";
-        out += fmt::format("ledger_appends_total {}\n", st.appends);
-        out += "# HELP ledger_events_total Events written.\n# TYPE ledger_events_total counter\n";
-        out += fmt::format("ledger_events_total {}\n", st.events);
-        out += "# HELP ledger_appends_refused_total Appends refused (stale version, conflict).\n";
-        out += "# TYPE ledger_appends_refused_total counter\n";
-        out += fmt::format("ledger_appends_refused_total {}\n", st.refused);
-        out +=
-            "# HELP ledger_appends_duplicate_total Idempotent retries answered without writing.\n";
-        out += "# TYPE ledger_appends_duplicate_total counter\n";
-        out += fmt::format("ledger_appends_duplicate_total {}\n", st.duplicates);
-        out += "# HELP ledger_group_commit_batch_size Appends per RocksDB write.\n";
-        out += "# TYPE ledger_group_commit_batch_size histogram\n";
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i + 1 < store::StoreStats::kBatchBuckets; ++i) {
-          cumulative += st.batch_size_buckets[i];
-          out += fmt::format("ledger_group_commit_batch_size_bucket{{le=\"{}\"}} {}\n",
-                             store::StoreStats::BucketBound(i), cumulative);
-        }
-        out += fmt::format("ledger_group_commit_batch_size_bucket{{le=\"+Inf\"}} {}\n", st.batches);
-        out += fmt::format("ledger_group_commit_batch_size_sum {}\n", st.appends);
-        out += fmt::format("ledger_group_commit_batch_size_count {}\n", st.batches);
-        out +=
-            "# HELP ledger_log_position The end of the global log.\n# TYPE ledger_log_position "
-            "gauge\n";
-        out += fmt::format("ledger_log_position {}\n", ledger_.Digest().position);
-        out += "# HELP ledger_rocksdb_property RocksDB properties by column family.\n";
-        out += "# TYPE ledger_rocksdb_property gauge\n";
-        for (std::size_t i = 0; i < store::kColumnFamilyCount; ++i) {
-          auto cf = static_cast<store::ColumnFamily>(i);
-          for (const char* name :
-               {"rocksdb.estimate-num-keys", "rocksdb.total-sst-files-size",
-                "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-pending-compaction-bytes",
-                "rocksdb.num-running-compactions", "rocksdb.block-cache-usage"}) {
-            if (std::optional<std::uint64_t> v = ledger_.store().IntProperty(cf, name)) {
-              out += fmt::format("ledger_rocksdb_property{{cf=\"{}\",name=\"{}\"}} {}\n",
-                                 store::ColumnFamilyName(cf), name, *v);
-            }
-          }
-        }
-        res.set_content(out, "text/plain; version=0.0.4");
-      });
+  api_->Open(Method::kGet, "/metrics", "/metrics",
+             [this](const httplib::Request&, httplib::Response& res) {
+               std::string out = metrics_.Render() + RenderLedgerStats(ledger_.Stats());
+               res.set_content(out, "text/plain; version=0.0.4");
+             });
 
   s.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
     return CheckRequestHead(req, res, s.limits());

@@ -99,8 +99,7 @@ int main(int argc, char** argv) {
   ledger::service::LedgerOptions lo;
   lo.data_dir = o.data_dir;
   lo.key_file = o.key_file;
-  lo.durability = o.durability == "async" ? ledger::store::Durability::kAsync
-                                          : ledger::store::Durability::kSync;
+  lo.durability = o.durability == "async" ? ledger::Durability::kAsync : ledger::Durability::kSync;
   lo.default_region = o.default_region;
   lo.max_waiting_changes_per_customer = o.max_waiting_changes;
   auto opened = ledger::service::Ledger::Open(lo);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/state.h"
+#include "projection/visibility.h"
 
 namespace ledger::projection {
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "domain/consent_table.h"
 #include "profile_generated.h"
 
 namespace ledger::projection {
@@ -66,25 +67,6 @@ domain::Address DecodeAddress(const fb::Address* a) {
   if (a == nullptr) return {};
   return {S(a->line1()),  S(a->line2()),       S(a->city()),
           S(a->region()), S(a->postal_code()), S(a->country())};
-}
-
-domain::Consent DecodeConsent(const fb::Consent* c) {
-  domain::Consent out;
-  if (c == nullptr) return out;
-  out.channel = c->channel();
-  out.contact_point = S(c->contact_point());
-  out.status = c->status();
-  out.purpose = c->purpose();
-  out.basis = c->basis();
-  out.expires_at_us = c->expires_at_us();
-  out.jurisdiction = S(c->jurisdiction());
-  out.method = c->method();
-  out.disclosure_version = S(c->disclosure_version());
-  out.disclosure_sha256 = S(c->disclosure_sha256());
-  out.evidence = S(c->evidence());
-  out.received_at_us = c->received_at_us();
-  out.raw_text = S(c->raw_text());
-  return out;
 }
 
 }  // namespace
@@ -239,8 +221,8 @@ Result<domain::CustomerState> DecodeProfile(std::string_view unaligned) {
                           S(x.case_id()), x.created_at_us(), x.last_communication_at_us()});
   });
   Each(p.consents(), [&](const fb::ProfileConsent& x) {
-    s.consents.push_back(
-        {DecodeConsent(x.consent()), S(x.recorded_by()), x.recorded_at_us(), x.version()});
+    s.consents.push_back({domain::ConsentFromTable(x.consent()), S(x.recorded_by()),
+                          x.recorded_at_us(), x.version()});
   });
   if (p.communications_by_channel() != nullptr) {
     const auto* counts = p.communications_by_channel();

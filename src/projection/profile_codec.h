@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "domain/state.h"
+#include "projection/visibility.h"
 
 namespace ledger::projection {
 

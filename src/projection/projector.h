@@ -24,6 +24,7 @@
 #include "crypto/secret.h"
 #include "crypto/shared_aead.h"
 #include "domain/state.h"
+#include "projection/visibility.h"
 #include "store/types.h"
 
 namespace ledger::projection {

@@ -55,7 +55,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   store_options.create_if_missing = !options.read_only;
   LEDGER_ASSIGN_OR_RETURN(impl->store,
                           store::EventStore::Open(options.data_dir + "/rocksdb", store_options));
-  impl->projector = std::make_unique<projection::Projector>(master.IndexKey(), options.projection);
+  impl->projector = std::make_unique<projection::Projector>(
+      master.IndexKey(), projection::ProjectionOptions{options.projection.snapshot_every});
   impl->keyring = std::make_unique<Keyring>(*impl->store, std::move(master));
   impl->lanes = std::make_unique<CustomerLanes<Change>>(options.max_waiting_changes_per_customer,
                                                         options.max_changes_per_batch);
@@ -78,9 +79,6 @@ const LedgerOptions& Ledger::options() const {
 }
 const store::EventStore& Ledger::store() const {
   return *impl_->store;
-}
-store::GlobalHead Ledger::Digest() const {
-  return impl_->store->global_head();
 }
 
 // ---- Impl helpers ------------------------------------------------------------------------

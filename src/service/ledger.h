@@ -39,22 +39,32 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/durability.h"
 #include "common/result.h"
 #include "domain/commands.h"
 #include "domain/state.h"
-#include "projection/projector.h"
+#include "service/operations.h"
 #include "service/profile_documents.h"
-#include "store/event_store.h"
-#include "store/types.h"
+
+namespace ledger::store {
+class EventStore;  // store/event_store.h: only for tools and tests, see Ledger::store()
+}  // namespace ledger::store
 
 namespace ledger::service {
+
+// How the projections are kept.
+struct ProjectionOptions {
+  // A snapshot of the state is stored at every version divisible by this, so time travel folds
+  // at most this many events.
+  std::uint64_t snapshot_every = 1000;
+};
 
 struct LedgerOptions {
   std::string data_dir;  // created if missing; holds rocksdb/ and, by default, master.key
   std::string key_file;  // the master key; empty = data_dir/master.key (created 0600)
-  store::Durability durability = store::Durability::kSync;
+  Durability durability = Durability::kSync;
   domain::DomainConfig domain;
-  projection::ProjectionOptions projection;
+  ProjectionOptions projection;
   std::string default_region = "US";  // phone numbers without a country code
   Clock clock = SystemClock();
   // The command path (docs/architecture.md "The command path"). Changes of one customer wait in
@@ -77,6 +87,11 @@ struct LedgerOptions {
 struct Principal {
   std::string actor;
   std::set<domain::Role> roles;
+
+  // Whether the principal acts with `role`; admin may do everything.
+  bool Has(domain::Role role) const {
+    return roles.contains(role) || roles.contains(domain::Role::kAdmin);
+  }
 };
 
 // Who asks, and the request's envelope fields.
@@ -127,10 +142,6 @@ struct FeedEntry {
   nlohmann::json data;  // the event's fields; null when unreadable (erased customer)
   std::string hash;     // hex
 };
-
-// The envelope fields of a stored event as a FeedEntry, with data = null: what can be shown
-// of an event without its customer's data key.
-FeedEntry FeedEnvelope(const store::EventView& event);
 
 struct SearchPage {
   std::vector<domain::CustomerState> customers;
@@ -194,8 +205,11 @@ class Ledger {
   // log (it includes the restricted finance section); a read-only ledger cannot record it, so
   // its export lists only the accesses recorded before.
   Result<nlohmann::json> Export(const Principal& who, const std::string& customer_id);
-  Result<store::VerifyReport> Verify(const std::string& customer_id);
-  store::GlobalHead Digest() const;
+  // Recomputes the customer's hash chain; a broken chain is reported in the result (ok =
+  // false), the Status fails only when the check could not run (kNotFound: no such customer).
+  Result<VerifyResult> Verify(const std::string& customer_id);
+  // The end of the global log and its hash chain (operations.cpp).
+  LedgerDigest Digest() const;
   // Checks that the master key opens this ledger's data keys (tries the first one stored).
   // kFailedPrecondition when it does not (another ledger's key file); OK on a ledger without
   // data keys.
@@ -216,8 +230,31 @@ class Ledger {
   std::size_t ChangesWaiting(const std::string& customer_id) const;
 
   const LedgerOptions& options() const;
-  // The underlying store, for tools and tests (verification, raw reads).
+  // The underlying store, for tools and tests (verification, raw reads). They include
+  // store/event_store.h and link ledger_store themselves; ledgerd's HTTP layer does neither.
   const store::EventStore& store() const;
+
+  // ---- Operations and views for the HTTP layer (operations.cpp, disclosure.cpp) -----------
+  // What ledgerd needs beyond commands and reads, in the service's vocabulary, so that src/http
+  // never sees the store.
+
+  // OK when the ledger accepts changes and answers reads (/readyz). Otherwise why not:
+  // kFailedPrecondition (opened read-only), kUnavailable (a write failed, so changes are refused
+  // until the process restarts; or the ledger is closing), or the error of a probe read.
+  [[nodiscard]] Status Ready() const;
+  // Group-commit counters since the ledger opened, the end of the log and the storage gauges
+  // (/metrics).
+  [[nodiscard]] LedgerStats Stats() const;
+  // The ledger's clock (LedgerOptions::clock), µs since the epoch: the "now" of every view whose
+  // values change with time (a consent lapsing, a bounce window, an unused contact).
+  [[nodiscard]] std::int64_t Now() const;
+  // `state` (from Profile, ProfileAtVersion, ProfileAsOf, Search or an Outcome) as `who` may see
+  // it, rendered by domain::ProfileJson at Now(). The restricted finance section is included only
+  // when `who` has the finance role, and then, if the customer has one, the read is first
+  // recorded in the finance access log (what = "profile read"): no record, no data. Errors: those
+  // of RecordFinanceAccess (kFailedPrecondition on a read-only ledger), and then nothing is shown.
+  [[nodiscard]] Result<nlohmann::json> ProfileFor(const Principal& who,
+                                                  const domain::CustomerState& state);
 
   struct Impl;
 

@@ -12,6 +12,7 @@
 #include "service/entry_json.h"
 #include "service/event_codec.h"
 #include "service/ledger_impl.h"
+#include "service/store_views.h"
 
 namespace ledger::service {
 
@@ -262,21 +263,6 @@ Result<SearchPage> Ledger::Search(const std::string& raw_query, std::size_t limi
   return page;
 }
 
-FeedEntry FeedEnvelope(const store::EventView& e) {
-  FeedEntry f;
-  f.position = e.position();
-  f.event_id = e.event_id().ToString();
-  f.customer_id = std::string(e.stream());
-  f.version = e.version();
-  f.type = std::string(e.type());
-  f.recorded_at_us = e.recorded_at_us();
-  f.actor = std::string(e.actor());
-  f.source = std::string(e.source());
-  f.hash = ToHex(HashBytes(e.hash()));
-  f.data = nullptr;
-  return f;
-}
-
 Result<std::vector<FeedEntry>> Ledger::Feed(std::uint64_t after_position, std::size_t limit) {
   Impl& d = *impl_;
   limit = std::clamp<std::size_t>(limit, 1, 1000);
@@ -326,10 +312,11 @@ Status Ledger::CheckMasterKey() {
                                     key.status().message() + ")");
 }
 
-Result<store::VerifyReport> Ledger::Verify(const std::string& customer_id) {
+Result<VerifyResult> Ledger::Verify(const std::string& customer_id) {
   LEDGER_ASSIGN_OR_RETURN(std::optional<store::StreamHead> head, impl_->store->Head(customer_id));
   if (!head) return Status::NotFound("no customer " + customer_id);
-  return impl_->store->Verify(customer_id);
+  LEDGER_ASSIGN_OR_RETURN(store::VerifyReport report, impl_->store->Verify(customer_id));
+  return VerifyResultOf(report);
 }
 
 Result<nlohmann::json> Ledger::Export(const Principal& who, const std::string& customer_id) {
@@ -353,18 +340,18 @@ Result<nlohmann::json> Ledger::Export(const Principal& who, const std::string& c
     access_log.push_back(
         {{"at", FormatRfc3339Micros(a.at_us)}, {"actor", a.actor}, {"what", a.what}});
   }
-  LEDGER_ASSIGN_OR_RETURN(store::VerifyReport verify, d.store->Verify(customer_id));
+  LEDGER_ASSIGN_OR_RETURN(store::VerifyReport report, d.store->Verify(customer_id));
+  const VerifyResult verify = VerifyResultOf(report);
   domain::ViewOptions view{now, d.options.domain, /*include_finance=*/true};
-  return nlohmann::json{{"customer_id", customer_id},
-                        {"exported_at", FormatRfc3339Micros(now)},
-                        {"profile", domain::ProfileJson(current.state, view)},
-                        {"consents", std::move(consents)},
-                        {"history", std::move(history)},
-                        {"finance_access_log", std::move(access_log)},
-                        {"verification",
-                         {{"ok", verify.ok},
-                          {"events", verify.events_checked},
-                          {"head_hash", ToHex(HashBytes(verify.head_hash))}}}};
+  return nlohmann::json{
+      {"customer_id", customer_id},
+      {"exported_at", FormatRfc3339Micros(now)},
+      {"profile", domain::ProfileJson(current.state, view)},
+      {"consents", std::move(consents)},
+      {"history", std::move(history)},
+      {"finance_access_log", std::move(access_log)},
+      {"verification",
+       {{"ok", verify.ok}, {"events", verify.events_checked}, {"head_hash", verify.head_hash}}}};
 }
 
 }  // namespace ledger::service

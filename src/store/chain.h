@@ -11,6 +11,7 @@
 #include "common/uuid.h"
 #include "crypto/sha256.h"
 #include "store/event.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

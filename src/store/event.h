@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "common/uuid.h"
 #include "crypto/sha256.h"
+#include "store/visibility.h"
 #include "store_generated.h"
 
 namespace ledger::store {

@@ -144,9 +144,15 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Sto
 EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 EventStore::~EventStore() {
+  // After a failed write the WAL's state is unknown and RocksDB refuses (Debian's build: aborts
+  // on) any further operation on it, so there is nothing to sync; every acknowledged append was
+  // synced before it was acknowledged (kSync) or is in the OS's hands (kAsync).
+  const bool write_failed = impl_->writer->write_failed();
   impl_->writer->Stop();
   // With kAsync the last acknowledged appends may still sit in the OS page cache.
-  if (!impl_->options.read_only) impl_->rocks->db()->SyncWAL().PermitUncheckedError();
+  if (!impl_->options.read_only && !write_failed) {
+    impl_->rocks->db()->SyncWAL().PermitUncheckedError();
+  }
   impl_->writer.reset();
   impl_->rocks.reset();
 }
@@ -386,6 +392,11 @@ Status EventStore::ScanRows(ColumnFamily cf, std::string_view prefix, std::strin
     if (!visit(key, AsView(it->value()))) break;
   }
   return FromRocks(it->status(), "scanning rows");
+}
+
+Status EventStore::AppendStatus() const {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
+  return impl_->writer->Accepting();
 }
 
 StoreStats EventStore::stats() const {

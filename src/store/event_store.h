@@ -44,6 +44,7 @@
 #include "common/status.h"
 #include "store/event.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 
@@ -145,6 +146,12 @@ class EventStore {
   // now and then with the number of events checked.
   Result<VerifyReport> VerifyAll(
       const std::function<void(std::uint64_t)>& progress = nullptr) const;
+
+  // Whether Append accepts requests now (readiness checks): OK; kFailedPrecondition on a
+  // read-only store; kUnavailable once a write has failed (until the process restarts, see
+  // Append) or while the store is closing. An accepted request may still be refused on its own
+  // merits.
+  [[nodiscard]] Status AppendStatus() const;
 
   // Group-commit counters since the store opened.
   StoreStats stats() const;

@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "store/rocks.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

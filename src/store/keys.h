@@ -9,6 +9,7 @@
 
 #include "common/bytes.h"
 #include "common/uuid.h"
+#include "store/visibility.h"
 
 namespace ledger::store::keys {
 

@@ -11,6 +11,7 @@
 #include "crypto/sha256.h"
 #include "store/chain.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

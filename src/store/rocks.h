@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

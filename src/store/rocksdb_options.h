@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

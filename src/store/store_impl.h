@@ -6,6 +6,7 @@
 
 #include "store/event_store.h"
 #include "store/rocks.h"
+#include "store/visibility.h"
 #include "store/writer.h"
 
 namespace ledger::store {

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/durability.h"
 #include "common/uuid.h"
 #include "crypto/sha256.h"
+#include "store/visibility.h"
 
 namespace rocksdb {
 class Env;
@@ -20,11 +22,7 @@ class Env;
 
 namespace ledger::store {
 
-enum class Durability : std::uint8_t {
-  kSync,   // an append returns only after its batch is fsynced: survives power loss
-  kAsync,  // an append returns once RocksDB has it in its WAL buffer: survives a process crash
-           // only after the next sync (Close() or any later kSync write); faster
-};
+using Durability = ledger::Durability;  // common/durability.h: kSync, kAsync
 
 struct StoreOptions {
   // Create the directory and an empty ledger when missing. With false, Open fails on a missing

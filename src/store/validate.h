@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "crypto/sha256.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 

@@ -142,9 +142,7 @@ std::vector<Result<AppendResult>> Writer::SubmitAll(std::vector<AppendRequest> r
   bool lead = false;
   {
     std::lock_guard queue_lock(queue_mu_);
-    Status refused = !broken_.ok() ? BrokenStatus()
-                     : stopping_   ? Status::Unavailable("the store is closing")
-                                   : Status::Ok();
+    Status refused = RefusalLocked();
     if (!refused.ok()) return std::vector<Result<AppendResult>>(pending.size(), refused);
     // Contiguous in the queue: one leader takes them in order, in as few batches as the limits
     // allow.
@@ -214,6 +212,22 @@ int Writer::AwaitTurn(Waiter& p) {
   std::unique_lock lock(p.mu);
   p.cv.wait(lock, [&] { return p.state.load(std::memory_order_acquire) != Waiter::kWaiting; });
   return p.state.load(std::memory_order_acquire);
+}
+
+Status Writer::RefusalLocked() const {
+  if (!broken_.ok()) return BrokenStatus();
+  if (stopping_) return Status::Unavailable("the store is closing");
+  return Status::Ok();
+}
+
+Status Writer::Accepting() const {
+  std::lock_guard lock(queue_mu_);
+  return RefusalLocked();
+}
+
+bool Writer::write_failed() const {
+  std::lock_guard lock(queue_mu_);
+  return !broken_.ok();
 }
 
 Status Writer::BrokenStatus() const {

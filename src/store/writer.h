@@ -36,6 +36,7 @@
 #include "store/records.h"
 #include "store/rocks.h"
 #include "store/types.h"
+#include "store/visibility.h"
 
 namespace ledger::store {
 
@@ -60,6 +61,10 @@ class Writer {
 
   GlobalHead committed() const;
   StoreStats stats() const;
+  // OK while Submit accepts requests; kUnavailable after a failed write or once stopping.
+  Status Accepting() const;
+  // True once a write has failed: every later request is refused.
+  bool write_failed() const;
   std::uint64_t WaitForPosition(std::uint64_t after_position,
                                 std::chrono::milliseconds timeout) const;
 
@@ -74,6 +79,7 @@ class Writer {
   // (Waiter::kLead).
   static int AwaitTurn(Waiter& w);
   Status BrokenStatus() const;  // requires queue_mu_
+  Status RefusalLocked() const;  // requires queue_mu_: why Submit refuses requests now, or OK
   void ProcessBatch(const std::vector<Pending*>& batch);
   // Checks `p` against the batch view; on success appends its writes to `wb` and returns the
   // result. Returns an error or a duplicate result without touching `wb` or the view otherwise.
@@ -89,7 +95,7 @@ class Writer {
   const StoreOptions options_;
 
   // Queue shared with submitters.
-  std::mutex queue_mu_;
+  mutable std::mutex queue_mu_;
   std::condition_variable idle_cv_;  // signalled when leader_active_ becomes false
   std::deque<Pending*> queue_;       // guarded by queue_mu_
   bool leader_active_ = false;       // guarded by queue_mu_

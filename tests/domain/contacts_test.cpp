@@ -1,5 +1,6 @@
 // A customer's contacts: a contact needs an email and its email never changes; fleet-managed
 // contacts need the manager role; merging contacts; the unused-contacts rule.
+#include "domain/ids.h"
 #include "domain_fixture.h"
 
 namespace ledger::domain {
@@ -34,6 +35,9 @@ TEST_CASE("a contact is added with an id from its version", "[domain][contact]")
   CHECK(c.phone == "+16502530000");
   CHECK(c.case_id == "case-7");
   CHECK(c.created_at_us == kT0);
+  // What the HTTP layer answers POST .../contacts with: the contact the change at version 2 added.
+  CHECK(ContactAddedAt(acme.state(), 2) == &c);
+  CHECK(ContactAddedAt(acme.state(), 1) == nullptr);
 }
 
 TEST_CASE("a contact needs a valid email that no other contact has", "[domain][contact]") {

@@ -1,5 +1,6 @@
 // Notes are append-only: amended by their author or a manager, retracted by a manager only; the
 // original text stays in history and a retracted note leaves the profile.
+#include "domain/ids.h"
 #include "domain_fixture.h"
 
 namespace ledger::domain {
@@ -24,6 +25,10 @@ TEST_CASE("a note records its author and time", "[domain][note]") {
   CHECK(n.created_at_us == kT0 + kSecond);
   CHECK_FALSE(n.pinned);
   CHECK_FALSE(n.retracted);
+  // What the HTTP layer answers POST .../notes with: the note the change at version 2 added.
+  CHECK(NoteAddedAt(alice.state(), 2) == &n);
+  CHECK(NoteAddedAt(alice.state(), 3) == nullptr);
+  CHECK(CreatedId(CreatedKind::kPhone, 1, 2) == "p1-2");
 
   nlohmann::json j = alice.Json();
   REQUIRE(j["notes"].size() == 1);

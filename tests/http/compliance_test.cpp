@@ -266,6 +266,12 @@ TEST_CASE("compliance: healthz, readyz and metrics answer without a key", "[http
   has("ledger_http_request_duration_seconds_count{route=\"/v1/customers/{id}/verify\"} 5");
   has("ledger_log_position 1");
   has("ledger_events_total 1");
+  has("ledger_appends_total 1");
+  has("ledger_group_commit_batch_size_count 1");
+  // Storage gauges keep their labels (docs/operations.md).
+  CHECK(
+      m.body.find("\nledger_rocksdb_property{cf=\"events\",name=\"rocksdb.estimate-num-keys\"} ") !=
+      std::string::npos);
 }
 
 }  // namespace

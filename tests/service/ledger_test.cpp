@@ -4,6 +4,7 @@
 
 #include "domain/profile_view.h"
 #include "ledger_fixture.h"
+#include "store/event_store.h"
 
 namespace ledger::service {
 namespace {

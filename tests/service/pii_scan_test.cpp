@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "ledger_fixture.h"
+#include "store/event_store.h"
 
 namespace ledger::service {
 namespace {

@@ -32,6 +32,7 @@
 #include "domain/enum_names.h"
 #include "ledger_fixture.h"
 #include "projection/projector.h"
+#include "store/event_store.h"
 
 namespace ledger::service {
 namespace {

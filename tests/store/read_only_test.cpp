@@ -31,6 +31,7 @@ TEST_CASE("a read-only store opens beside a writing one and sees every committed
   }
   std::unique_ptr<EventStore> reader = OpenReadOnly(f.path());
   CHECK(reader->read_only());
+  CHECK(reader->AppendStatus().code() == StatusCode::kFailedPrecondition);
   CHECK(reader->global_head().position == 5);
   CHECK(reader->global_head().hash == f.store().global_head().hash);
   auto events = reader->ReadAll(0, 0);

@@ -18,6 +18,7 @@
 #include "raw_db.h"
 #include "service/ledger.h"
 #include "stats.h"
+#include "store/event_store.h"
 #include "temp_dir.h"
 
 namespace ledger::bench {

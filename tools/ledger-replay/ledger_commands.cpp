@@ -11,6 +11,7 @@
 #include "common/hex.h"
 #include "progress.h"
 #include "service/entry_json.h"
+#include "service/store_views.h"
 
 namespace ledger::replay {
 namespace {
