@@ -105,8 +105,8 @@ void AddNote(Api& api, Call& call) {
       api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
   std::string note_id = "n" + std::to_string(out->first_version);
-  const domain::Note* note = nullptr;
-  for (const domain::Note& n : out->state.notes) {
+  const domain::Note* note = nullptr;  // the newest note: always among the profile's latest
+  for (const domain::Note& n : out->state.latest_notes) {
     if (n.id == note_id) note = &n;
   }
   if (note == nullptr) return SendProblem(call.res, 500, "the note was not found after adding it");

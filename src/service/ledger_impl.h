@@ -88,9 +88,26 @@ struct Ledger::Impl {
   domain::DecideContext ContextFor(const RequestContext& ctx, std::int64_t now) const;
   // Phones and emails of `command` that are on the suppression list.
   Result<std::set<std::string>> Suppressed(const domain::Command& command) const;
-  // Seals `events` and folds them onto `before` at versions before.version + 1, ...
-  Applied Apply(const domain::CustomerState& before, const std::vector<domain::DomainEvent>& events,
-                SharedAead& key, std::int64_t now, std::string_view actor) const;
+  // Seals `events` and folds them onto `before` at versions before.version + 1, ..., with the
+  // items they change (`items`: what Decide was given, DecideContext::items); the rows include
+  // the item rows (cf kItems) of every item the events create or change.
+  Result<Applied> Apply(const domain::CustomerState& before,
+                        const std::vector<domain::DomainEvent>& events, SharedAead& key,
+                        std::int64_t now, std::string_view actor,
+                        const std::vector<domain::Item>& items = {}) const;
+
+  // ---- Items (items.cpp) ----
+  // THE read of an `items` row that deciding or applying a command needs (a command's referenced
+  // note or job, a job id's row): every such read goes through here, so a command path that
+  // decides several commands before committing them can answer from its own uncommitted rows.
+  Result<std::optional<std::string>> ReadItemRow(std::string_view key);
+  // The item `command` refers to (domain::ItemReferencedBy) as it is now, read through
+  // ReadItemRow; empty when it refers to none or the item does not exist. For DecideContext::items
+  // and Apply.
+  Result<std::vector<domain::Item>> ItemsFor(const std::string& customer_id, SharedAead& key,
+                                             const domain::Command& command);
+  // Deletions of every `items` row of the customer (erasure).
+  Result<std::vector<store::RowWrite>> DeleteItemRows(const std::string& customer_id);
   store::EventMetadata MetadataFor(const RequestContext& ctx) const;
   // store->Append, then the rendered documents of the request's customers are dropped (also
   // when the append failed: it may have committed before the error was seen).
@@ -111,10 +128,14 @@ struct Ledger::Impl {
   Result<Outcome> RetryOutcome(const std::string& customer_id, const store::AppendResult& first);
 
   // The state at `version` (or, with `until_us`, the last event at or before that instant),
-  // folded from the nearest snapshot. kNotFound when there is no such state.
+  // folded from the nearest snapshot; the items the events change that were created before it
+  // come from their rows. Without snapshots (use_snapshots = false) the fold starts at the first
+  // event and reads no projection at all. `folded_items`, when given, is the fold's item source
+  // (and so ends up holding what the fold remembered). kNotFound when there is no such state.
   Result<domain::CustomerState> StateAt(const std::string& customer_id, SharedAead& key,
                                         std::uint64_t version, std::optional<std::int64_t> until_us,
-                                        bool use_snapshots = true);
+                                        bool use_snapshots = true,
+                                        domain::MemoryItems* folded_items = nullptr);
 
   // Customer ids whose index holds `term`.
   Result<std::vector<std::string>> Lookup(const std::string& term) const;
@@ -127,7 +148,8 @@ struct Ledger::Impl {
 
 // Bump whenever what the fold computes or how projection rows are encoded changes: opening a
 // ledger written with another layout rebuilds every projection.
-inline constexpr int kProjectionLayout = 1;
+// 2: the growing lists moved out of the profile into `items` rows.
+inline constexpr int kProjectionLayout = 2;
 
 // "key" for one of several customers changed by one request (SMS STOP, email bounce): each
 // stream gets its own idempotency key.
