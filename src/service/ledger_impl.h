@@ -31,7 +31,7 @@ struct Loaded {
 struct Applied {
   domain::CustomerState after;
   std::vector<store::NewEvent> events;
-  std::vector<store::RowWrite> rows;  // profile, index changes, snapshots
+  std::vector<store::RowWrite> rows;  // profile, item rows (cf kItems), index changes, snapshots
   std::vector<std::string> types;
 };
 
