@@ -29,6 +29,10 @@ struct DecideContext {
   // Phones (E.164) and lower-case emails of the command that are on the suppression list (their
   // former owner was erased): they start out do-not-contact.
   std::set<std::string> suppressed_contact_points;
+  // The items the command refers to (ItemReferencedBy: the note it amends or retracts, the job
+  // whose status it records) as they are now, when they exist. The state holds no such lists, so
+  // the service loads them from their rows.
+  std::vector<Item> items;
 
   bool Has(Role r) const { return roles.contains(r) || roles.contains(Role::kAdmin); }
 };

@@ -664,9 +664,24 @@ struct Visitor {
     Decision d(s);
     return One(Make(fb::NoteAddedT{{}, d.NewId(CreatedKind::kNote), c.text, c.pinned}));
   }
+  // The note or job the command names, from the items the service loaded (ItemReferencedBy);
+  // nullptr when it does not exist.
+  const Note* ReferencedNote(std::string_view id) const {
+    for (const Item& item : ctx.items) {
+      if (item.note() != nullptr && item.note()->id == id) return item.note();
+    }
+    return nullptr;
+  }
+  const Job* ReferencedJob(std::string_view id) const {
+    for (const Item& item : ctx.items) {
+      if (item.job() != nullptr && item.job()->id == id) return item.job();
+    }
+    return nullptr;
+  }
+
   Out operator()(const AmendNote& c) const {
     LEDGER_RETURN_IF_ERROR(RequireActive(s));
-    const Note* note = FindById(s.notes, c.note_id);
+    const Note* note = ReferencedNote(c.note_id);
     if (note == nullptr) return Status::NotFound("no note " + c.note_id);
     if (note->author != ctx.actor && !ctx.Has(Role::kManager)) {
       return Status::PermissionDenied("only the note's author or a manager may amend it");
@@ -680,7 +695,7 @@ struct Visitor {
   }
   Out operator()(const RetractNote& c) const {
     LEDGER_RETURN_IF_ERROR(RequireActive(s));
-    const Note* note = FindById(s.notes, c.note_id);
+    const Note* note = ReferencedNote(c.note_id);
     if (note == nullptr) return Status::NotFound("no note " + c.note_id);
     if (!ctx.Has(Role::kManager)) {
       return Status::PermissionDenied("only a manager may retract a note");
@@ -736,7 +751,7 @@ struct Visitor {
   Out operator()(const RecordJob& c) const {
     LEDGER_RETURN_IF_ERROR(RequireActive(s));
     LEDGER_RETURN_IF_ERROR(CheckRequiredText(c.job_id, 128, "/job_id"));
-    const Job* job = FindById(s.jobs, c.job_id);
+    const Job* job = ReferencedJob(c.job_id);
     if (job != nullptr && job->status == c.status) return None();
     return One(Make(fb::JobRecordedT{{}, c.job_id, c.status}));
   }

@@ -1,7 +1,8 @@
 // Decide: the rules of the customer domain. Given what is known (the state folded from the
 // customer's events) and what a user asks (a command), it returns the events that record the
 // change, or the reason it is refused. Pure: no I/O, no clock (DecideContext brings the time,
-// the actor and the configuration); thread-safe.
+// the actor, the configuration and the note or job a command names, which the state does not
+// hold: DecideContext::items); thread-safe.
 //
 // Refusals are Status values:
 //   kNotFound            the customer, note or contact does not exist

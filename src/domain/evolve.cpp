@@ -71,6 +71,14 @@ void EraseById(std::vector<T>& items, std::string_view id) {
   std::erase_if(items, [&](const T& x) { return x.id == id; });
 }
 
+// Appends `value`, then drops the oldest entries beyond `max`.
+template <class T>
+void KeepLast(std::vector<T>& items, T value, std::size_t max) {
+  items.push_back(std::move(value));
+  if (items.size() > max)
+    items.erase(items.begin(), items.end() - static_cast<std::ptrdiff_t>(max));
+}
+
 void AddUnique(std::vector<std::string>& items, std::string value) {
   if (std::find(items.begin(), items.end(), value) == items.end()) {
     items.push_back(std::move(value));
@@ -215,7 +223,8 @@ void Erase(CustomerState& s) {
   s = std::move(skeleton);
 }
 
-void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMeta& meta) {
+void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMeta& meta,
+                const Item* item_before) {
   using E = fb::DomainEvent;
   const std::int64_t now = meta.recorded_at_us;
   switch (payload.event_type()) {
@@ -320,6 +329,7 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
     case E::CallLogged:
       s.call_status = payload.event_as_CallLogged()->outcome();
       s.call_status_at_us = now;
+      ++s.calls_logged;
       break;
     case E::ConsentGranted:
       RecordConsent(s, ConsentFromTable(payload.event_as_ConsentGranted()->consent()), meta);
@@ -338,26 +348,38 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
       note.author = std::string(meta.actor);
       note.created_at_us = now;
       note.pinned = e.pinned();
-      s.notes.push_back(std::move(note));
+      ++s.notes_added;
+      if (note.pinned) KeepLast(s.pinned_notes, note, kMaxPinnedNotes);
+      KeepLast(s.latest_notes, std::move(note), kLatestNotes);
       break;
     }
     case E::NoteAmended: {
       const auto& e = *payload.event_as_NoteAmended();
-      if (Note* n = FindById(s.notes, Str(e.note_id()))) {
-        n->text = Str(e.text());
-        ++n->amendments;
-        n->amended_at_us = now;
-        n->amended_by = std::string(meta.actor);
+      const std::string id = Str(e.note_id());
+      for (std::vector<Note>* window : {&s.pinned_notes, &s.latest_notes}) {
+        if (Note* n = FindById(*window, id)) {
+          n->text = Str(e.text());
+          ++n->amendments;
+          n->amended_at_us = now;
+          n->amended_by = std::string(meta.actor);
+        }
       }
       break;
     }
-    case E::NoteRetracted:
-      if (Note* n = FindById(s.notes, Str(payload.event_as_NoteRetracted()->note_id()))) {
-        n->retracted = true;
-        n->retracted_at_us = now;
-        n->retracted_by = std::string(meta.actor);
+    case E::NoteRetracted: {
+      const std::string id = Str(payload.event_as_NoteRetracted()->note_id());
+      // Counted once, for a note that exists and was not retracted yet (Decide emits no other).
+      const Note* before = item_before != nullptr ? item_before->note() : nullptr;
+      if (before != nullptr && before->id == id && !before->retracted) ++s.notes_retracted;
+      for (std::vector<Note>* window : {&s.pinned_notes, &s.latest_notes}) {
+        if (Note* n = FindById(*window, id)) {
+          n->retracted = true;
+          n->retracted_at_us = now;
+          n->retracted_by = std::string(meta.actor);
+        }
       }
       break;
+    }
     case E::CommunicationLogged: {
       const auto& e = *payload.event_as_CommunicationLogged();
       auto channel = static_cast<std::size_t>(e.channel());
@@ -370,12 +392,16 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
     }
     case E::JobRecorded: {
       const auto& e = *payload.event_as_JobRecorded();
-      Job job{Str(e.job_id()), e.status(), now};
-      if (Job* existing = FindById(s.jobs, job.id)) {
-        *existing = std::move(job);
-      } else {
-        s.jobs.push_back(std::move(job));
+      // A job recorded before moves from its old status's count to the new one's.
+      const Job* before = item_before != nullptr ? item_before->job() : nullptr;
+      if (before != nullptr && before->id == Str(e.job_id())) {
+        auto old_status = static_cast<std::size_t>(before->status);
+        if (old_status < s.jobs_by_status.size() && s.jobs_by_status[old_status] > 0) {
+          --s.jobs_by_status[old_status];
+        }
       }
+      auto status = static_cast<std::size_t>(e.status());
+      if (status < s.jobs_by_status.size()) ++s.jobs_by_status[status];
       break;
     }
     case E::FinanceInfoChanged: {
@@ -433,9 +459,10 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
 
 }  // namespace
 
-void EvolveInPlace(CustomerState& state, const fb::EventPayload& payload, const EventMeta& meta) {
+void EvolveInPlace(CustomerState& state, const fb::EventPayload& payload, const EventMeta& meta,
+                   const Item* item_before) {
   if (state.id.empty()) state.id = std::string(meta.stream);
-  ApplyEvent(state, payload, meta);
+  ApplyEvent(state, payload, meta, item_before);
   state.version = meta.version;
   state.updated_at_us = meta.recorded_at_us;
 }

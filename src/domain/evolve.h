@@ -1,10 +1,12 @@
 // Evolve: the one fold of customer events into CustomerState.
 //
 // Every reader of history uses this function: the inline projection written with each append,
-// time travel, the rebuild and the replay tool. It is pure (no I/O, no clock: times come from
-// the event's envelope) and total: any event that passed the FlatBuffers verifier folds, and an
-// event that refers to something the state does not have (an unknown phone id, say) changes
-// nothing rather than failing, because history cannot be refused after the fact.
+// time travel, the rebuild and the replay tool, all through FoldEvent (items.h), which also
+// folds the item of the customer's growing lists that an event creates or changes. It is pure
+// (no I/O, no clock: times come from the event's envelope) and total: any event that passed the
+// FlatBuffers verifier folds, and an event that refers to something the state does not have (an
+// unknown phone id, say) changes nothing rather than failing, because history cannot be refused
+// after the fact.
 //
 // Thread safety: a pure function; call it from any thread.
 #pragma once
@@ -27,12 +29,19 @@ struct EventMeta {
 
 // Folds `payload` into `state` in place: what every fold loop calls (moving a state of some
 // forty fields in and out per event cost a quarter of the fold's time).
-void EvolveInPlace(CustomerState& state, const fb::EventPayload& payload, const EventMeta& meta);
+//
+// `item_before` is the item of the customer's lists that the event changes, as it was before
+// the event (items.h: ItemRefOf names it, FoldEvent finds it): the state keeps counts of those
+// lists, and a job's new status moves it from one count to another. Null when the event creates
+// an item, touches none, or refers to one that does not exist. Most callers want FoldEvent,
+// which also folds the item.
+void EvolveInPlace(CustomerState& state, const fb::EventPayload& payload, const EventMeta& meta,
+                   const Item* item_before);
 
 // `state` after `payload`, for code that prefers values.
 inline CustomerState Evolve(CustomerState state, const fb::EventPayload& payload,
-                            const EventMeta& meta) {
-  EvolveInPlace(state, payload, meta);
+                            const EventMeta& meta, const Item* item_before) {
+  EvolveInPlace(state, payload, meta, item_before);
   return state;
 }
 

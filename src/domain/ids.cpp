@@ -11,7 +11,8 @@ std::string CreatedId(CreatedKind kind, std::uint64_t version, std::size_t nth) 
 
 const Note* NoteAddedAt(const CustomerState& state, std::uint64_t version) {
   const std::string id = CreatedId(CreatedKind::kNote, version);
-  for (const Note& note : state.notes) {
+  // The profile keeps only the latest notes (and the pinned ones): a note just added is there.
+  for (const Note& note : state.latest_notes) {
     if (note.id == id) return &note;
   }
   return nullptr;

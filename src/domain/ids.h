@@ -26,7 +26,7 @@ enum class CreatedKind : char { kPhone = 'p', kEmail = 'e', kNote = 'n', kContac
 [[nodiscard]] std::string CreatedId(CreatedKind kind, std::uint64_t version, std::size_t nth = 0);
 
 // The note added by the event at `version` (AddNote's outcome: Outcome::first_version), or null
-// when `state` holds no such note.
+// when `state` holds no such note (the state keeps the latest notes: a note just added is there).
 [[nodiscard]] const Note* NoteAddedAt(const CustomerState& state, std::uint64_t version);
 
 // The contact added by the event at `version`, or null when `state` holds no such contact.

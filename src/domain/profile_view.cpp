@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "domain/enum_names.h"
+#include "domain/items.h"
 
 namespace ledger::domain {
 namespace {
@@ -37,10 +38,80 @@ json StatusName(CustomerStatus s) {
   return "active";
 }
 
+std::uint64_t Sum(const auto& counts) {
+  std::uint64_t total = 0;
+  for (std::uint64_t n : counts) total += n;
+  return total;
+}
+
+json CountsJson(const CustomerState& s) {
+  return {{"notes", s.notes_added - std::min(s.notes_retracted, s.notes_added)},
+          {"communications", Sum(s.communications_by_channel)},
+          {"calls", s.calls_logged},
+          {"jobs", Sum(s.jobs_by_status)}};
+}
+
+// The note's place in the list, for ordering the two windows as one.
+std::uint64_t SequenceOf(const Note& n) {
+  return NoteSequence(n.id).value_or(0);
+}
+
 }  // namespace
 
 json TimeJson(std::int64_t micros) {
   return micros == 0 ? json(nullptr) : json(FormatRfc3339Micros(micros));
+}
+
+std::vector<Note> ShownNotes(const CustomerState& s) {
+  std::vector<Note> shown;
+  for (const std::vector<Note>* window : {&s.pinned_notes, &s.latest_notes}) {
+    for (const Note& n : *window) {
+      if (n.retracted) continue;  // retracted notes stay in history (and their list) only
+      bool seen =
+          std::any_of(shown.begin(), shown.end(), [&](const Note& x) { return x.id == n.id; });
+      if (!seen) shown.push_back(n);
+    }
+  }
+  std::stable_sort(shown.begin(), shown.end(),
+                   [](const Note& a, const Note& b) { return SequenceOf(a) < SequenceOf(b); });
+  return shown;
+}
+
+json NoteJson(const Note& n) {
+  return {{"id", n.id},
+          {"text", n.text},
+          {"author", n.author},
+          {"created_at", TimeJson(n.created_at_us)},
+          {"amendments", n.amendments},
+          {"amended_at", TimeJson(n.amended_at_us)},
+          {"amended_by", NullIfEmpty(n.amended_by)},
+          {"pinned", n.pinned}};
+}
+
+json ItemJson(const Item& item) {
+  json j;
+  if (const Note* n = item.note()) {
+    j = NoteJson(*n);
+    j["retracted"] = n->retracted;
+    j["retracted_at"] = TimeJson(n->retracted_at_us);
+    j["retracted_by"] = NullIfEmpty(n->retracted_by);
+  } else if (const auto* c = std::get_if<Communication>(&item.value)) {
+    j = {{"channel", EnumName(c->channel)}, {"direction", EnumName(c->direction)},
+         {"at", TimeJson(c->at_us)},        {"contact_id", NullIfEmpty(c->contact_id)},
+         {"logged_by", c->logged_by},       {"logged_at", TimeJson(c->logged_at_us)}};
+  } else if (const auto* k = std::get_if<Call>(&item.value)) {
+    j = {{"outcome", EnumName(k->outcome)},
+         {"logged_by", k->logged_by},
+         {"logged_at", TimeJson(k->logged_at_us)}};
+  } else if (const Job* job = item.job()) {
+    j = {{"id", job->id},
+         {"status", EnumName(job->status)},
+         {"created_at", TimeJson(job->created_at_us)},
+         {"status_at", TimeJson(job->at_us)},
+         {"status_by", job->recorded_by}};
+  }
+  j["sequence"] = item.sequence;
+  return j;
 }
 
 json ConsentJson(const ConsentRecord& r, std::int64_t now_us) {
@@ -89,16 +160,10 @@ json ProfileJson(const CustomerState& s, const ViewOptions& o) {
     external_ids.push_back({{"system", x.system}, {"id", x.id}});
   }
   json notes = json::array();
-  for (const Note& n : s.notes) {
-    if (n.retracted) continue;  // retracted notes stay in history only
-    notes.push_back({{"id", n.id},
-                     {"text", n.text},
-                     {"author", n.author},
-                     {"created_at", TimeJson(n.created_at_us)},
-                     {"amendments", n.amendments},
-                     {"amended_at", TimeJson(n.amended_at_us)},
-                     {"amended_by", NullIfEmpty(n.amended_by)},
-                     {"pinned", n.pinned}});
+  for (const Note& n : ShownNotes(s)) notes.push_back(NoteJson(n));
+  json links = json::object();
+  for (std::string_view list : {"notes", "communications", "calls", "jobs", "history"}) {
+    links[std::string(list)] = "/v1/customers/" + s.id + "/" + std::string(list);
   }
   json contacts = json::array();
   std::size_t unused = 0;
@@ -149,6 +214,8 @@ json ProfileJson(const CustomerState& s, const ViewOptions& o) {
       {"last_verified_at", TimeJson(s.last_verified_at_us)},
       {"call_status", s.call_status_at_us == 0 ? json(nullptr) : json(EnumName(s.call_status))},
       {"notes", std::move(notes)},
+      {"counts", CountsJson(s)},
+      {"links", std::move(links)},
       {"contacts", std::move(contacts)},
       {"contacts_review",
        {{"unused", unused}, {"flagged", unused >= o.config.unused_contacts_flag_threshold}}},
@@ -191,10 +258,18 @@ std::int64_t ProfileJsonStableUntil(const CustomerState& state, const ViewOption
   return until;
 }
 
-nlohmann::json ProfileChangeView(const CustomerState& state, const ViewOptions& options) {
+nlohmann::json ProfileChangeView(const CustomerState& state, const ViewOptions& options,
+                                 const std::vector<Note>& notes) {
   nlohmann::json j = ProfileJson(state, options);
   j.erase("version");
   j.erase("updated_at");
+  j.erase("counts");
+  j.erase("links");
+  nlohmann::json shown = json::array();
+  for (const Note& n : notes) {
+    if (!n.retracted) shown.push_back(NoteJson(n));
+  }
+  j["notes"] = std::move(shown);
   return j;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "domain/rules.h"
 #include "domain/state.h"
@@ -18,11 +19,27 @@ struct ViewOptions {
   bool include_finance = false;  // the restricted section: finance role only
 };
 
+// The profile: every bounded field, the notes it shows (ShownNotes), `counts` of each growing list
+// and `links` to the endpoints that page through them.
 nlohmann::json ProfileJson(const CustomerState& state, const ViewOptions& options);
 
-// ProfileJson without the fields every change moves (version, updated_at): what field-by-field
+// ProfileJson without the fields every change moves (version, updated_at) or that summarise the
+// lists (counts, links), and with `notes` in place of the profile's few: what field-by-field
 // change lists (history, ledger-replay diff) compare, so they show only what the change did.
-nlohmann::json ProfileChangeView(const CustomerState& state, const ViewOptions& options);
+// History passes the note an event changes, before and after it, so the change reads
+// "/notes/n5: ∅ → {...}" however many notes the customer has; a diff of two versions passes
+// every note of each. Retracted notes are left out, as the profile leaves them out.
+nlohmann::json ProfileChangeView(const CustomerState& state, const ViewOptions& options,
+                                 const std::vector<Note>& notes);
+
+// The notes the profile shows: its pinned and latest notes, without retracted ones, in the order
+// they were added.
+std::vector<Note> ShownNotes(const CustomerState& state);
+// A note as the profile shows it.
+nlohmann::json NoteJson(const Note& note);
+// An item as its list endpoint and the export show it: the note (with its retraction), the
+// communication, the call or the job, and its `sequence` (the list's order and cursor).
+nlohmann::json ItemJson(const Item& item);
 
 // The first instant after options.now_us at which a time-dependent value of ProfileJson may
 // change (a consent lapses, a bounce leaves its window, a contact becomes unused): ProfileJson is

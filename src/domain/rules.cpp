@@ -104,8 +104,7 @@ Insights ComputeInsights(const CustomerState& state) {
   Insights insights;
   insights.customer_since_us = state.created_at_us;
   insights.jobs_completed = static_cast<std::size_t>(
-      std::count_if(state.jobs.begin(), state.jobs.end(),
-                    [](const Job& j) { return j.status == JobStatus::Completed; }));
+      state.jobs_by_status[static_cast<std::size_t>(JobStatus::Completed)]);
   std::uint64_t best = 0;
   for (std::size_t i = 0; i < state.communications_by_channel.size(); ++i) {
     if (state.communications_by_channel[i] > best) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "domain_generated.h"
@@ -116,10 +117,31 @@ struct ConsentRecord {
 };
 
 struct Job {
-  std::string id;
+  std::string id;  // chosen by the caller (RecordJob.job_id)
   JobStatus status = JobStatus::Booked;
-  std::int64_t at_us = 0;
+  std::int64_t at_us = 0;          // when the current status was recorded
+  std::int64_t created_at_us = 0;  // when the job was first recorded
+  std::string recorded_by;         // who recorded the current status
   friend bool operator==(const Job&, const Job&) = default;
+};
+
+// One logged communication (CommunicationLogged).
+struct Communication {
+  CommunicationChannel channel = CommunicationChannel::Call;
+  Direction direction = Direction::Inbound;
+  std::int64_t at_us = 0;  // when it took place, as the caller said
+  std::string contact_id;  // empty: with the customer
+  std::string logged_by;
+  std::int64_t logged_at_us = 0;
+  friend bool operator==(const Communication&, const Communication&) = default;
+};
+
+// One logged call (CallLogged).
+struct Call {
+  CallOutcome outcome = CallOutcome::Called;
+  std::string logged_by;
+  std::int64_t logged_at_us = 0;
+  friend bool operator==(const Call&, const Call&) = default;
 };
 
 struct FinanceField {
@@ -127,8 +149,46 @@ struct FinanceField {
   friend bool operator==(const FinanceField&, const FinanceField&) = default;
 };
 
-inline constexpr std::size_t kCommunicationChannels = 5;
+// Items: the entries of the lists that grow without bound, each stored in a row of its own
+// (items.h has their fold). Which list an item belongs to. The values are bytes of the `items` row
+// keys: DO NOT CHANGE.
+enum class ItemList : char {
+  kNote = 'n',
+  kCommunication = 'c',
+  kCall = 'k',
+  kJob = 'j',
+};
+inline constexpr ItemList kItemLists[] = {ItemList::kNote, ItemList::kCommunication,
+                                          ItemList::kCall, ItemList::kJob};
 
+// One entry of a list, as of one version of the customer.
+struct Item {
+  // The stream version of the event that created the item: its place in the list, which never
+  // changes (a note's id is "n" + sequence).
+  std::uint64_t sequence = 0;
+  // The stream version of the last event that changed it (the creation, an amendment, ...).
+  std::uint64_t revision = 0;
+  std::variant<Note, Communication, Call, Job> value;
+
+  ItemList list() const {
+    constexpr ItemList kByIndex[] = {ItemList::kNote, ItemList::kCommunication, ItemList::kCall,
+                                     ItemList::kJob};
+    return kByIndex[value.index()];
+  }
+  const Note* note() const { return std::get_if<Note>(&value); }
+  const Job* job() const { return std::get_if<Job>(&value); }
+  friend bool operator==(const Item&, const Item&) = default;
+};
+
+inline constexpr std::size_t kCommunicationChannels = 5;
+inline constexpr std::size_t kJobStatuses = 3;
+// The notes a profile carries besides its counts (every note is an item of its own, items.h).
+inline constexpr std::size_t kMaxPinnedNotes = 20;  // the newest pinned notes
+inline constexpr std::size_t kLatestNotes = 5;      // the notes added last
+
+// Everything about a customer that stays bounded however long its history grows. What grows
+// without bound (notes, communications, calls, jobs) lives in items of its own (items.h): the
+// state keeps their counts and, for notes, the few a profile shows.
 struct CustomerState {
   std::string id;
   std::uint64_t version = 0;  // 0: not registered
@@ -160,12 +220,19 @@ struct CustomerState {
   CallOutcome call_status = CallOutcome::Called;
   std::int64_t call_status_at_us = 0;  // 0: no call logged
 
-  std::vector<Note> notes;
+  // Notes: how many were added and retracted, and the two windows the profile shows. Each window
+  // keeps its notes in the order they were added, retracted ones flagged (the view leaves them
+  // out), and is updated when one of its notes is amended or retracted.
+  std::uint64_t notes_added = 0;
+  std::uint64_t notes_retracted = 0;
+  std::vector<Note> pinned_notes;  // the last kMaxPinnedNotes notes added pinned
+  std::vector<Note> latest_notes;  // the last kLatestNotes notes added
   std::vector<Contact> contacts;
   std::vector<ConsentRecord> consents;
   std::array<std::uint64_t, kCommunicationChannels> communications_by_channel{};
   std::int64_t last_communication_at_us = 0;
-  std::vector<Job> jobs;
+  std::uint64_t calls_logged = 0;
+  std::array<std::uint64_t, kJobStatuses> jobs_by_status{};  // jobs by their current status
   std::vector<FinanceField> finance;
   std::vector<std::string> merged_from;
 

@@ -108,5 +108,6 @@ void RegisterChangeRoutes(Api& api);      // routes_changes.cpp
 void RegisterContactRoutes(Api& api);     // routes_contacts.cpp
 void RegisterComplianceRoutes(Api& api);  // routes_compliance.cpp
 void RegisterEventRoutes(Api& api);       // routes_events.cpp
+void RegisterListRoutes(Api& api);        // routes_lists.cpp
 
 }  // namespace ledger::http

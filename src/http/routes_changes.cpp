@@ -100,6 +100,7 @@ void AddNote(Api& api, Call& call) {
   Result<service::Outcome> out =
       api.ledger().Execute(call.ctx, call.Param(1), std::move(cmd).value());
   if (!Check(call, out.status())) return;
+  // The newest note is always among the profile's latest notes.
   const domain::Note* note = domain::NoteAddedAt(out->state, out->first_version);
   if (note == nullptr) return SendProblem(call.res, 500, "the note was not found after adding it");
   call.res.set_header("Location", "/v1/customers/" + call.Param(1) + "/notes/" + note->id);

@@ -108,19 +108,31 @@ void Search(Api& api, Call& call) {
             {"next_cursor", page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)}});
 }
 
+// Pages by version: `from_version`, or `cursor` (the previous page's next_cursor, the last
+// version it held), like the other lists. Versions never change, so both are stable.
 void History(Api& api, Call& call) {
   bool bad = false;
   std::uint64_t from = UintParam(call, "from_version", &bad).value_or(1);
   std::uint64_t limit = bad ? 0 : UintParam(call, "limit", &bad).value_or(100);
+  std::optional<std::uint64_t> cursor = bad ? std::nullopt : UintParam(call, "cursor", &bad);
   if (bad) return;
+  if (cursor) {
+    if (call.req.has_param("from_version")) {
+      return SendProblem(call.res, 400, "give from_version or cursor, not both");
+    }
+    from = *cursor + 1;  // at most 19 digits: no overflow
+  }
   Result<std::vector<service::HistoryEntry>> entries =
       api.ledger().History(call.Param(1), from, limit);
   if (!Check(call, entries.status())) return;
   json events = json::array();
   for (const service::HistoryEntry& h : *entries) events.push_back(service::HistoryEntryJson(h));
-  json next = entries->empty() ? json(nullptr) : json(entries->back().version + 1);
-  if (entries->size() < std::clamp<std::uint64_t>(limit, 1, 1000)) next = nullptr;
-  SendJson(call.res, 200, {{"events", std::move(events)}, {"next_from_version", next}});
+  bool more = !entries->empty() && entries->size() >= std::clamp<std::uint64_t>(limit, 1, 1000);
+  json next = more ? json(entries->back().version + 1) : json(nullptr);
+  json next_cursor = more ? json(std::to_string(entries->back().version)) : json(nullptr);
+  SendJson(
+      call.res, 200,
+      {{"events", std::move(events)}, {"next_from_version", next}, {"next_cursor", next_cursor}});
 }
 
 }  // namespace

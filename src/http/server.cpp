@@ -78,6 +78,7 @@ HttpServer::HttpServer(service::Ledger& ledger, Authenticator auth, ServerOption
   RegisterContactRoutes(*api_);
   RegisterComplianceRoutes(*api_);
   RegisterEventRoutes(*api_);
+  RegisterListRoutes(*api_);
 
   api_->Open(Method::kGet, "/healthz", "/healthz",
              [](const httplib::Request&, httplib::Response& res) {

@@ -3,6 +3,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "domain/consent_table.h"
@@ -49,6 +50,12 @@ Offset<fb::Consent> EncodeConsent(FlatBufferBuilder& b, const domain::Consent& c
                            Str(b, c.evidence), c.received_at_us, Str(b, c.raw_text));
 }
 
+Offset<fb::ProfileNote> EncodeNote(FlatBufferBuilder& b, const domain::Note& n) {
+  return fb::CreateProfileNote(b, Str(b, n.id), Str(b, n.text), Str(b, n.author), n.created_at_us,
+                               n.amendments, n.amended_at_us, Str(b, n.amended_by), n.retracted,
+                               n.retracted_at_us, Str(b, n.retracted_by), n.pinned);
+}
+
 // ---- decoding ------------------------------------------------------------------------------
 
 std::string S(const String* s) {
@@ -69,6 +76,26 @@ domain::Address DecodeAddress(const fb::Address* a) {
           S(a->region()), S(a->postal_code()), S(a->country())};
 }
 
+domain::Note DecodeNote(const fb::ProfileNote& x) {
+  return {S(x.id()),           S(x.text()),         S(x.author()),     x.created_at_us(),
+          x.amendments(),      x.amended_at_us(),   S(x.amended_by()), x.retracted(),
+          x.retracted_at_us(), S(x.retracted_by()), x.pinned()};
+}
+
+// A vector of counts into `out` (entries beyond its size ignored, missing ones 0).
+template <std::size_t N>
+Status DecodeCounts(const Vector<std::uint64_t>* counts, std::array<std::uint64_t, N>& out) {
+  if (counts == nullptr) return Status::Ok();
+  // FlatBuffers 2.0's verifier checks a vector's bounds but not its elements' alignment; the
+  // builder always aligns 8-byte elements, so a misaligned vector was not written by us.
+  if (reinterpret_cast<std::uintptr_t>(counts->Data()) % alignof(std::uint64_t) != 0) {
+    return Status::Corruption("stored profile has a misaligned vector");
+  }
+  std::size_t n = std::min<std::size_t>(counts->size(), N);
+  for (std::size_t i = 0; i < n; ++i) out[i] = counts->Get(static_cast<flatbuffers::uoffset_t>(i));
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string EncodeProfile(const domain::CustomerState& s) {
@@ -84,11 +111,9 @@ std::string EncodeProfile(const domain::CustomerState& s) {
   auto external_ids = Tables<fb::ExternalId>(b, s.external_ids, [&](const domain::ExternalId& x) {
     return fb::CreateExternalId(b, Str(b, x.system), Str(b, x.id));
   });
-  auto notes = Tables<fb::ProfileNote>(b, s.notes, [&](const domain::Note& n) {
-    return fb::CreateProfileNote(b, Str(b, n.id), Str(b, n.text), Str(b, n.author), n.created_at_us,
-                                 n.amendments, n.amended_at_us, Str(b, n.amended_by), n.retracted,
-                                 n.retracted_at_us, Str(b, n.retracted_by), n.pinned);
-  });
+  auto note = [&](const domain::Note& n) { return EncodeNote(b, n); };
+  auto pinned_notes = Tables<fb::ProfileNote>(b, s.pinned_notes, note);
+  auto latest_notes = Tables<fb::ProfileNote>(b, s.latest_notes, note);
   auto contacts = Tables<fb::ProfileContact>(b, s.contacts, [&](const domain::Contact& c) {
     return fb::CreateProfileContact(b, Str(b, c.id), Str(b, c.name), Str(b, c.email),
                                     Str(b, c.phone), c.managed_by, Str(b, c.case_id),
@@ -98,14 +123,12 @@ std::string EncodeProfile(const domain::CustomerState& s) {
     return fb::CreateProfileConsent(b, EncodeConsent(b, r.consent), Str(b, r.recorded_by),
                                     r.recorded_at_us, r.version);
   });
-  auto jobs = Tables<fb::ProfileJob>(b, s.jobs, [&](const domain::Job& j) {
-    return fb::CreateProfileJob(b, Str(b, j.id), j.status, j.at_us);
-  });
   auto finance = Tables<fb::FinanceField>(b, s.finance, [&](const domain::FinanceField& f) {
     return fb::CreateFinanceField(b, Str(b, f.name), Str(b, f.value));
   });
   auto communications =
       b.CreateVector(s.communications_by_channel.data(), s.communications_by_channel.size());
+  auto jobs_by_status = b.CreateVector(s.jobs_by_status.data(), s.jobs_by_status.size());
   auto tags = Strings(b, s.tags);
   auto merged_from = Strings(b, s.merged_from);
   auto address = EncodeAddress(b, s.address);
@@ -148,16 +171,20 @@ std::string EncodeProfile(const domain::CustomerState& s) {
   p.add_last_verified_at_us(s.last_verified_at_us);
   p.add_call_status(s.call_status);
   p.add_call_status_at_us(s.call_status_at_us);
-  p.add_notes(notes);
   p.add_contacts(contacts);
   p.add_consents(consents);
   p.add_communications_by_channel(communications);
   p.add_last_communication_at_us(s.last_communication_at_us);
-  p.add_jobs(jobs);
   p.add_finance(finance);
   p.add_merged_from(merged_from);
   p.add_created_at_us(s.created_at_us);
   p.add_updated_at_us(s.updated_at_us);
+  p.add_notes_added(s.notes_added);
+  p.add_notes_retracted(s.notes_retracted);
+  p.add_pinned_notes(pinned_notes);
+  p.add_latest_notes(latest_notes);
+  p.add_calls_logged(s.calls_logged);
+  p.add_jobs_by_status(jobs_by_status);
   fb::FinishProfileBuffer(b, p.Finish());
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
@@ -211,11 +238,10 @@ Result<domain::CustomerState> DecodeProfile(std::string_view unaligned) {
   s.last_verified_at_us = p.last_verified_at_us();
   s.call_status = p.call_status();
   s.call_status_at_us = p.call_status_at_us();
-  Each(p.notes(), [&](const fb::ProfileNote& x) {
-    s.notes.push_back({S(x.id()), S(x.text()), S(x.author()), x.created_at_us(), x.amendments(),
-                       x.amended_at_us(), S(x.amended_by()), x.retracted(), x.retracted_at_us(),
-                       S(x.retracted_by()), x.pinned()});
-  });
+  Each(p.pinned_notes(),
+       [&](const fb::ProfileNote& x) { s.pinned_notes.push_back(DecodeNote(x)); });
+  Each(p.latest_notes(),
+       [&](const fb::ProfileNote& x) { s.latest_notes.push_back(DecodeNote(x)); });
   Each(p.contacts(), [&](const fb::ProfileContact& x) {
     s.contacts.push_back({S(x.id()), S(x.name()), S(x.email()), S(x.phone()), x.managed_by(),
                           S(x.case_id()), x.created_at_us(), x.last_communication_at_us()});
@@ -224,21 +250,12 @@ Result<domain::CustomerState> DecodeProfile(std::string_view unaligned) {
     s.consents.push_back({domain::ConsentFromTable(x.consent()), S(x.recorded_by()),
                           x.recorded_at_us(), x.version()});
   });
-  if (p.communications_by_channel() != nullptr) {
-    const auto* counts = p.communications_by_channel();
-    // FlatBuffers 2.0's verifier checks a vector's bounds but not its elements' alignment; the
-    // builder always aligns 8-byte elements, so a misaligned vector was not written by us.
-    if (reinterpret_cast<std::uintptr_t>(counts->Data()) % alignof(std::uint64_t) != 0) {
-      return Status::Corruption("stored profile has a misaligned vector");
-    }
-    std::size_t n = std::min<std::size_t>(counts->size(), s.communications_by_channel.size());
-    for (std::size_t i = 0; i < n; ++i)
-      s.communications_by_channel[i] = counts->Get(static_cast<flatbuffers::uoffset_t>(i));
-  }
+  LEDGER_RETURN_IF_ERROR(DecodeCounts(p.communications_by_channel(), s.communications_by_channel));
   s.last_communication_at_us = p.last_communication_at_us();
-  Each(p.jobs(), [&](const fb::ProfileJob& x) {
-    s.jobs.push_back({S(x.id()), x.status(), x.at_us()});
-  });
+  s.notes_added = p.notes_added();
+  s.notes_retracted = p.notes_retracted();
+  s.calls_logged = p.calls_logged();
+  LEDGER_RETURN_IF_ERROR(DecodeCounts(p.jobs_by_status(), s.jobs_by_status));
   Each(p.finance(), [&](const fb::FinanceField& x) {
     s.finance.push_back({S(x.name()), S(x.value())});
   });

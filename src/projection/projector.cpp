@@ -5,6 +5,7 @@
 #include "common/bytes.h"
 #include "crypto/kdf.h"
 #include "projection/index_terms.h"
+#include "projection/item_rows.h"
 #include "projection/profile_codec.h"
 
 namespace ledger::projection {
@@ -18,6 +19,11 @@ std::string ProfileAad(std::string_view customer) {
 }
 std::string SnapshotAad(std::string_view customer, std::uint64_t version) {
   return "snapshot:" + std::string(customer) + ":" + std::to_string(version);
+}
+
+// Binds a sealed item to its row: a value moved to another key does not open.
+std::string ItemAad(std::string_view key) {
+  return "item:" + std::string(key);
 }
 
 // Whether IndexTerms(a) == IndexTerms(b) without computing them: the terms derive from these
@@ -109,6 +115,37 @@ void Projector::AddRows(const domain::CustomerState& before, const domain::Custo
     rows->push_back(
         {store::ColumnFamily::kIndex, IndexRowKey(TokenOf(term), after.id), std::string()});
   }
+}
+
+void Projector::AddItemRows(std::string_view customer, const domain::ItemStep& step,
+                            SharedAead& data_key, std::vector<store::RowWrite>* rows) const {
+  if (!step.after) return;
+  const domain::Item& after = *step.after;
+  if (step.before) {
+    // The revision being replaced stays readable for time travel.
+    const domain::Item& before = *step.before;
+    std::string key = PastItemKey(customer, before.list(), before.sequence, before.revision);
+    std::string value = data_key.Seal(ItemAad(key), EncodeItem(before));
+    rows->push_back({store::ColumnFamily::kItems, std::move(key), std::move(value)});
+  } else if (const domain::Job* job = after.job()) {
+    std::string sequence;
+    PutU64BE(&sequence, after.sequence);
+    rows->push_back({store::ColumnFamily::kItems, JobRowKey(customer, job->id), sequence});
+  }
+  std::string key = CurrentItemKey(customer, after.list(), after.sequence);
+  std::string value = data_key.Seal(ItemAad(key), EncodeItem(after));
+  rows->push_back({store::ColumnFamily::kItems, std::move(key), std::move(value)});
+}
+
+std::string Projector::JobRowKey(std::string_view customer, std::string_view job_id) const {
+  std::string term = "job:" + std::string(customer) + ":" + std::string(job_id);
+  return projection::JobRowKey(customer, TokenBytes(TokenOf(term)));
+}
+
+Result<domain::Item> Projector::ReadItem(std::string_view key, std::string_view value,
+                                         SharedAead& data_key) const {
+  LEDGER_ASSIGN_OR_RETURN(std::string plain, data_key.Open(ItemAad(key), value));
+  return DecodeItem(plain);
 }
 
 store::RowWrite Projector::SnapshotRow(const domain::CustomerState& state,

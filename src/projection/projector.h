@@ -5,6 +5,7 @@
 //                                              'S' || Profile   (skeleton of an erased customer)
 //   snapshots  u8 len || id || u64be version   Seal(data key, "snapshot:" id ":" version, Profile)
 //   index      token(term) || customer id      (empty)
+//   items      the growing lists, one row per item (item_rows.h)
 //
 // token(term) is HMAC-SHA256(index key, term), first 16 bytes: the index is searchable by whoever
 // holds the master key and reveals nothing to anyone else. Personal data never reaches a row in
@@ -23,6 +24,7 @@
 #include "common/result.h"
 #include "crypto/secret.h"
 #include "crypto/shared_aead.h"
+#include "domain/items.h"
 #include "domain/state.h"
 #include "projection/visibility.h"
 #include "store/types.h"
@@ -60,6 +62,17 @@ class Projector {
     return version > 0 && version % options_.snapshot_every == 0;
   }
   store::RowWrite SnapshotRow(const domain::CustomerState& state, SharedAead& data_key) const;
+
+  // Rows for what one event did to an item of the customer's lists (`step`, from FoldEvent): the
+  // item's current row, the revision it replaced kept as a past row, and for a new job its
+  // job-id row. Nothing for a step without an item.
+  void AddItemRows(std::string_view customer, const domain::ItemStep& step, SharedAead& data_key,
+                   std::vector<store::RowWrite>* rows) const;
+  // The key of the row that maps a job id to its item's sequence (the id only as a keyed token).
+  std::string JobRowKey(std::string_view customer, std::string_view job_id) const;
+  // An item row's value (current or past) opened and decoded; `key` is the row's key.
+  Result<domain::Item> ReadItem(std::string_view key, std::string_view value,
+                                SharedAead& data_key) const;
 
   // The profile row's bytes, and back. `data_key` may be null only for a skeleton (erased).
   std::string ProfileValue(const domain::CustomerState& state, SharedAead* data_key) const;

@@ -29,8 +29,8 @@ Result<Outcome> Ledger::Impl::RunQueued(const RequestContext& ctx, const std::st
   LEDGER_ASSIGN_OR_RETURN(std::optional<Outcome> earlier, EarlierOutcome(ctx, customer_id));
   if (earlier) return std::move(*earlier);
   Change change;
-  change.plan = [&](CurrentStates& current) {
-    return PlanCommand(ctx, customer_id, current[0], factory);
+  change.plan = [&](CurrentStates& current, const ItemRowOverlay& pending) {
+    return PlanCommand(ctx, customer_id, current[0], pending, factory);
   };
   LEDGER_RETURN_IF_ERROR(lanes->Run(customer_id, change,
                                     [this](const std::string& customer, std::vector<Change*>& batch) {
@@ -46,7 +46,7 @@ Result<Outcome> Ledger::Impl::RunAlone(const RequestContext& ctx,
   LEDGER_ASSIGN_OR_RETURN(std::optional<Outcome> earlier, EarlierOutcome(ctx, retry_customer));
   if (earlier) return std::move(*earlier);
   Change change;
-  change.plan = std::move(plan);
+  change.plan = [&plan](CurrentStates& current, const ItemRowOverlay&) { return plan(current); };
   LEDGER_RETURN_IF_ERROR(lanes->Hold(customers, [&] {
     std::vector<Change*> one{&change};
     RunRound(customers, one);
@@ -58,9 +58,10 @@ namespace {
 
 // A plan runs on whichever thread holds the lane, for another caller: an exception (a library
 // that throws, such as a JSON access) must become that change's error, not unwind the round.
-Result<Planned> PlanSafely(Change& change, CurrentStates& current) {
+Result<Planned> PlanSafely(Change& change, CurrentStates& current,
+                           const ItemRowOverlay& pending) {
   try {
-    return change.plan(current);
+    return change.plan(current, pending);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("deciding the change failed: ") + e.what());
   }
@@ -81,8 +82,9 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
     std::vector<Change*> decided;
     std::vector<Planned> plans;
     std::vector<store::AppendRequest> requests;
+    ItemRowOverlay pending;
     for (Change* change : todo) {
-      Result<Planned> planned = PlanSafely(*change, current);
+      Result<Planned> planned = PlanSafely(*change, current, pending);
       if (!planned.ok()) {
         change->result = planned.status();
         continue;
@@ -93,6 +95,9 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
       }
       for (std::size_t k = 0; k < current.size() && k < planned->after.size(); ++k) {
         if (current[k].ok()) current[k]->state = planned->after[k];
+      }
+      for (const store::RowWrite& row : planned->request->rows) {
+        if (row.cf == store::ColumnFamily::kItems) pending[row.key] = row.value;
       }
       requests.push_back(std::move(*planned->request));
       planned->request.reset();
@@ -154,6 +159,7 @@ std::vector<Result<store::AppendResult>> Ledger::Impl::Commit(
 
 Result<Planned> Ledger::Impl::PlanCommand(const RequestContext& ctx, const std::string& id,
                                           Result<Loaded>& current,
+                                          const ItemRowOverlay& pending,
                                           const CommandFactory& factory) {
   if (!current.ok()) return current.status();
   const CustomerState& state = current->state;
@@ -165,6 +171,9 @@ Result<Planned> Ledger::Impl::PlanCommand(const RequestContext& ctx, const std::
   const std::int64_t now = std::max(Now(), state.updated_at_us);
   domain::DecideContext dctx = ContextFor(ctx, now);
   LEDGER_ASSIGN_OR_RETURN(dctx.suppressed_contact_points, Suppressed(command));
+  if (current->key != nullptr) {
+    LEDGER_ASSIGN_OR_RETURN(dctx.items, ItemsFor(id, *current->key, command, pending));
+  }
   LEDGER_ASSIGN_OR_RETURN(std::vector<domain::DomainEvent> events,
                           domain::Decide(state, command, dctx));
   Planned planned;
@@ -174,7 +183,8 @@ Result<Planned> Ledger::Impl::PlanCommand(const RequestContext& ctx, const std::
   }
   if (current->key == nullptr) return Status::Internal("customer " + id + " has no data key");
 
-  Applied applied = Apply(state, events, *current->key, now, ctx.principal.actor);
+  LEDGER_ASSIGN_OR_RETURN(
+      Applied applied, Apply(state, events, *current->key, now, ctx.principal.actor, dctx.items));
   store::AppendRequest request =
       store::AppendRequest::ForStream(id, store::ExpectedVersion::Exactly(state.version),
                                       std::move(applied.events), MetadataFor(ctx));

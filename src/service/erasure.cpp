@@ -29,9 +29,13 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
 
     // The erasure event and its reason are sealed with the key that is about to be destroyed:
     // the envelope (type, time, actor, hash) is the skeleton that stays readable.
-    Applied applied = d.Apply(before, events, *loaded.key, now, ctx.principal.actor);
+    LEDGER_ASSIGN_OR_RETURN(Applied applied,
+                            d.Apply(before, events, *loaded.key, now, ctx.principal.actor));
     std::vector<store::RowWrite> rows = std::move(applied.rows);
     rows.push_back(Keyring::DestroyRow(customer_id));
+    // Every item (notes, communications, calls, jobs, past revisions, job ids) goes too.
+    LEDGER_ASSIGN_OR_RETURN(std::vector<store::RowWrite> items, d.DeleteItemRows(customer_id));
+    for (store::RowWrite& row : items) rows.push_back(std::move(row));
     // Snapshots are sealed with the destroyed key; drop them with it. That includes the one Apply
     // makes when the erasure's own version is a snapshot version: a rebuild (which cannot seal
     // with a destroyed key) would not write it, and erased customers have none.
@@ -76,7 +80,8 @@ Result<Outcome> Ledger::Erase(const RequestContext& ctx, const std::string& cust
       // The deleted key and projection still sit in memtables, logs and older files: rewrite
       // them away so no byte on disk can give the personal data back.
       return d.store->PurgeDeleted({store::ColumnFamily::kKeys, store::ColumnFamily::kProfiles,
-                                    store::ColumnFamily::kSnapshots, store::ColumnFamily::kIndex});
+                                    store::ColumnFamily::kSnapshots, store::ColumnFamily::kIndex,
+                                    store::ColumnFamily::kItems});
     };
     return planned;
   });

@@ -8,6 +8,7 @@
 #include "crypto/random.h"
 #include "domain/editable_json.h"
 #include "domain/evolve.h"
+#include "domain/items.h"
 #include "domain/payload.h"
 #include "domain/stop_keywords.h"
 #include "projection/index_terms.h"
@@ -133,16 +134,23 @@ Result<std::set<std::string>> Ledger::Impl::Suppressed(const domain::Command& co
   return suppressed;
 }
 
-Applied Ledger::Impl::Apply(const CustomerState& before, const std::vector<DomainEvent>& events,
-                            SharedAead& key, std::int64_t now, std::string_view actor) const {
+Result<Applied> Ledger::Impl::Apply(const CustomerState& before,
+                                    const std::vector<DomainEvent>& events, SharedAead& key,
+                                    std::int64_t now, std::string_view actor,
+                                    const std::vector<domain::Item>& items) const {
   Applied out;
   out.after = before;
+  // The items Decide was given are the only existing ones these events can change.
+  domain::MemoryItems known;
+  for (const domain::Item& item : items) known.Remember(item);
   for (const DomainEvent& event : events) {
     std::string packed = domain::PackEvent(event);
     // PackEvent's output lives in heap memory, so it is aligned for reading in place.
     const domain::fb::EventPayload* payload = domain::ReadPayload(packed).value();
     domain::EventMeta meta{before.id, out.after.version + 1, now, actor};
-    domain::EvolveInPlace(out.after, *payload, meta);
+    LEDGER_ASSIGN_OR_RETURN(domain::ItemStep step,
+                            domain::FoldEvent(out.after, *payload, meta, known));
+    projector->AddItemRows(before.id, step, key, &out.rows);
     if (projector->IsSnapshotVersion(out.after.version)) {
       out.rows.push_back(projector->SnapshotRow(out.after, key));
     }
@@ -234,7 +242,8 @@ Result<Outcome> Ledger::Register(const RequestContext& ctx, domain::RegisterCust
     LEDGER_ASSIGN_OR_RETURN(std::vector<DomainEvent> events, domain::Decide(state, cmd, dctx));
 
     Keyring::NewKey key = d.keyring->Create(id);
-    Applied applied = d.Apply(state, events, *key.aead, now, ctx.principal.actor);
+    LEDGER_ASSIGN_OR_RETURN(Applied applied,
+                            d.Apply(state, events, *key.aead, now, ctx.principal.actor));
     store::AppendRequest request = store::AppendRequest::ForStream(
         id, store::ExpectedVersion::NoStream(), std::move(applied.events), d.MetadataFor(ctx));
     request.streams[0].reason = SealReason(ctx.reason, *key.aead, id);
@@ -306,10 +315,10 @@ Result<Outcome> Ledger::Merge(const RequestContext& ctx, const std::string& surv
         if (survivor.key == nullptr || duplicate.key == nullptr) {
           return Status::Internal("a customer being merged has no data key");
         }
-        Applied s =
-            d.Apply(survivor.state, decision.survivor, *survivor.key, now, ctx.principal.actor);
-        Applied dup =
-            d.Apply(duplicate.state, decision.duplicate, *duplicate.key, now, ctx.principal.actor);
+        LEDGER_ASSIGN_OR_RETURN(Applied s, d.Apply(survivor.state, decision.survivor,
+                                                   *survivor.key, now, ctx.principal.actor));
+        LEDGER_ASSIGN_OR_RETURN(Applied dup, d.Apply(duplicate.state, decision.duplicate,
+                                                     *duplicate.key, now, ctx.principal.actor));
 
         store::AppendRequest request;
         request.metadata = d.MetadataFor(ctx);

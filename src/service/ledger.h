@@ -13,6 +13,12 @@
 // Reads of the current profile are one projection read and a decryption. Past states (a version
 // or an instant) are folded from the nearest snapshot.
 //
+// What grows without bound (notes, communications, calls, jobs) is not in the profile: each
+// entry is an item in a row of its own, written in the same append as its event, so a command
+// costs the same on a customer with ten notes or ten thousand (invariant 9). The profile keeps
+// counts, the pinned and latest notes, and links; Items() pages through a list, now or as of
+// any version or instant.
+//
 // Personal data is sealed with a per-customer data key (Keyring); erasure destroys the key,
 // deletes the projection, keeps keyed-hash suppression entries for the customer's phones and
 // emails, and purges the old bytes from RocksDB's files. The audit skeleton (event envelopes and
@@ -42,6 +48,7 @@
 #include "common/durability.h"
 #include "common/result.h"
 #include "domain/commands.h"
+#include "domain/items.h"
 #include "domain/state.h"
 #include "service/operations.h"
 #include "service/profile_documents.h"
@@ -148,6 +155,25 @@ struct SearchPage {
   std::string next_cursor;  // empty at the end
 };
 
+// Which page of one of a customer's growing lists (notes, communications, calls, jobs).
+struct ItemQuery {
+  // The list as it was at this version, or at this instant (at most one); neither: now.
+  std::optional<std::uint64_t> version;
+  std::optional<std::int64_t> as_of_us;
+  // Cursor: only items with a larger sequence (ItemPage::next_cursor of the previous page).
+  std::uint64_t after = 0;
+  std::size_t limit = 50;  // 1-1000
+  // Retracted notes too (export, verification); the list endpoints leave them out, as the
+  // profile does.
+  bool include_retracted = false;
+};
+
+struct ItemPage {
+  std::uint64_t version = 0;                 // the customer's version the page shows the list at
+  std::vector<domain::Item> items;           // in sequence order, each as it was at `version`
+  std::optional<std::uint64_t> next_cursor;  // the next page's `after`; nullopt on the last
+};
+
 struct AccessLogEntry {
   std::int64_t at_us = 0;
   std::string actor;
@@ -191,8 +217,21 @@ class Ledger {
   // The state at `version` folded from the first event, ignoring the projection and snapshots:
   // what verification tools and tests compare the projection against.
   Result<domain::CustomerState> FoldFromLog(const std::string& customer_id, std::uint64_t version);
+  // Every item of the customer's lists at `version`, folded from the first event like
+  // FoldFromLog (ignoring item rows), ordered by list byte ('c', 'j', 'k', 'n'), then sequence.
+  Result<std::vector<domain::Item>> ItemsFromLog(const std::string& customer_id,
+                                                 std::uint64_t version);
   Result<std::vector<HistoryEntry>> History(const std::string& customer_id,
                                             std::uint64_t from_version, std::size_t limit);
+  // One page of a growing list, now or as it was (ItemQuery): the items with a sequence above
+  // the cursor, in sequence order, each at its last revision at or before the version shown.
+  // Pages are stable: items never change place and new ones only ever come after the last, so
+  // following next_cursor visits every item once. The cost of a page grows with its size, not
+  // with the list's. kNotFound (no customer, or no such version or time), kInvalidArgument (a
+  // limit outside 1-1000, both version and as_of), kFailedPrecondition (the past of an erased
+  // customer). An erased customer's lists are empty.
+  Result<ItemPage> Items(const std::string& customer_id, domain::ItemList list,
+                         const ItemQuery& query);
   // By name (prefix of each word), phone (any format), email, external id ("system:id") or
   // ledger id; results in customer-id order, `cursor` = the last id of the previous page.
   Result<SearchPage> Search(const std::string& query, std::size_t limit, const std::string& cursor);

@@ -32,7 +32,7 @@ struct Loaded {
 struct Applied {
   domain::CustomerState after;
   std::vector<store::NewEvent> events;
-  std::vector<store::RowWrite> rows;  // profile, index changes, snapshots
+  std::vector<store::RowWrite> rows;  // profile, item rows (cf kItems), index changes, snapshots
   std::vector<std::string> types;
 };
 
@@ -47,6 +47,11 @@ struct Planned {
   std::function<Status()> after_commit;
 };
 
+// The `items` rows (key -> value, nullopt: deleted) written by the changes decided earlier in the
+// same round of the command path and not committed yet: a later change of the round reads its
+// items through them (Ledger::Impl::ReadItemRow).
+using ItemRowOverlay = std::unordered_map<std::string, std::optional<std::string>>;
+
 // The customers' current states, in the change's order; an entry is an error when the customer
 // could not be loaded (kNotFound for a customer that does not exist yet).
 using CurrentStates = std::vector<Result<Loaded>>;
@@ -54,7 +59,7 @@ using CurrentStates = std::vector<Result<Loaded>>;
 // One change in the command path: decided in its turn against the latest states, committed in a
 // group-commit batch with the changes decided before it.
 struct Change {
-  std::function<Result<Planned>(CurrentStates& current)> plan;
+  std::function<Result<Planned>(CurrentStates& current, const ItemRowOverlay& pending)> plan;
   Result<Outcome> result{Status::Internal("the change was not run")};
 };
 
@@ -110,9 +115,29 @@ struct Ledger::Impl {
   domain::DecideContext ContextFor(const RequestContext& ctx, std::int64_t now) const;
   // Phones and emails of `command` that are on the suppression list.
   Result<std::set<std::string>> Suppressed(const domain::Command& command) const;
-  // Seals `events` and folds them onto `before` at versions before.version + 1, ...
-  Applied Apply(const domain::CustomerState& before, const std::vector<domain::DomainEvent>& events,
-                SharedAead& key, std::int64_t now, std::string_view actor) const;
+  // Seals `events` and folds them onto `before` at versions before.version + 1, ..., with the
+  // items they change (`items`: what Decide was given, DecideContext::items); the rows include
+  // the item rows (cf kItems) of every item the events create or change.
+  Result<Applied> Apply(const domain::CustomerState& before,
+                        const std::vector<domain::DomainEvent>& events, SharedAead& key,
+                        std::int64_t now, std::string_view actor,
+                        const std::vector<domain::Item>& items = {}) const;
+
+  // ---- Items (items.cpp) ----
+  // THE read of an `items` row that deciding or applying a command needs (a command's referenced
+  // note or job, a job id's row): every such read goes through here, so a command path that
+  // decides several commands before committing them can answer from its own uncommitted rows.
+  // `pending`: item rows of changes decided earlier in the same round and not yet committed.
+  Result<std::optional<std::string>> ReadItemRow(std::string_view key,
+                                                 const ItemRowOverlay& pending);
+  // The item `command` refers to (domain::ItemReferencedBy) as it is now, read through
+  // ReadItemRow; empty when it refers to none or the item does not exist. For DecideContext::items
+  // and Apply.
+  Result<std::vector<domain::Item>> ItemsFor(const std::string& customer_id, SharedAead& key,
+                                             const domain::Command& command,
+                                             const ItemRowOverlay& pending);
+  // Deletions of every `items` row of the customer (erasure).
+  Result<std::vector<store::RowWrite>> DeleteItemRows(const std::string& customer_id);
   store::EventMetadata MetadataFor(const RequestContext& ctx) const;
   // ---- The command path (command_path.cpp): every change goes through these ----------------
 
@@ -134,7 +159,8 @@ struct Ledger::Impl {
   void RunRound(const std::vector<std::string>& customers, std::vector<Change*>& changes);
   // The plan of one domain command on one customer.
   Result<Planned> PlanCommand(const RequestContext& ctx, const std::string& customer_id,
-                              Result<Loaded>& current, const CommandFactory& factory);
+                              Result<Loaded>& current, const ItemRowOverlay& pending,
+                              const CommandFactory& factory);
   // store->AppendAll, bracketed by the rendered documents' BeginWrite/EndWrite of `customers`.
   std::vector<Result<store::AppendResult>> Commit(const std::vector<std::string>& customers,
                                                   std::vector<store::AppendRequest> requests);
@@ -153,10 +179,14 @@ struct Ledger::Impl {
   Result<Outcome> RetryOutcome(const std::string& customer_id, const store::AppendResult& first);
 
   // The state at `version` (or, with `until_us`, the last event at or before that instant),
-  // folded from the nearest snapshot. kNotFound when there is no such state.
+  // folded from the nearest snapshot; the items the events change that were created before it
+  // come from their rows. Without snapshots (use_snapshots = false) the fold starts at the first
+  // event and reads no projection at all. `folded_items`, when given, is the fold's item source
+  // (and so ends up holding what the fold remembered). kNotFound when there is no such state.
   Result<domain::CustomerState> StateAt(const std::string& customer_id, SharedAead& key,
                                         std::uint64_t version, std::optional<std::int64_t> until_us,
-                                        bool use_snapshots = true);
+                                        bool use_snapshots = true,
+                                        domain::MemoryItems* folded_items = nullptr);
 
   // Customer ids whose index holds `term`.
   Result<std::vector<std::string>> Lookup(const std::string& term) const;
@@ -169,7 +199,8 @@ struct Ledger::Impl {
 
 // Bump whenever what the fold computes or how projection rows are encoded changes: opening a
 // ledger written with another layout rebuilds every projection.
-inline constexpr int kProjectionLayout = 1;
+// 2: the growing lists moved out of the profile into `items` rows.
+inline constexpr int kProjectionLayout = 2;
 
 // "key" for one of several customers changed by one request (SMS STOP, email bounce): each
 // stream gets its own idempotency key.

@@ -11,6 +11,7 @@
 #include "projection/index_terms.h"
 #include "service/entry_json.h"
 #include "service/event_codec.h"
+#include "service/items.h"
 #include "service/ledger_impl.h"
 #include "service/store_views.h"
 
@@ -28,6 +29,12 @@ nlohmann::json DataOutsideFinance(const domain::fb::EventPayload& payload) {
     return nlohmann::json{{"restricted", true}};
   }
   return domain::EventDataJson(payload);
+}
+
+// The note in `item`, if it is one, as ProfileChangeView's `notes`.
+std::vector<domain::Note> NotesOf(const std::optional<domain::Item>& item) {
+  if (!item || item->note() == nullptr) return {};
+  return {*item->note()};
 }
 
 }  // namespace
@@ -56,7 +63,7 @@ Result<ProfileDocument> Ledger::CurrentProfileDocument(const std::string& custom
 Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& key,
                                             std::uint64_t version,
                                             std::optional<std::int64_t> until_us,
-                                            bool use_snapshots) {
+                                            bool use_snapshots, domain::MemoryItems* folded_items) {
   // The newest snapshot at or before the target, then fold the events after it.
   CustomerState state;
   Status snapshot_error;
@@ -81,6 +88,11 @@ Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& k
   LEDGER_RETURN_IF_ERROR(snapshot_error);
   if (state.version == version && !until_us) return state;
 
+  // Items the events change were either folded here or created before the snapshot (their
+  // rows have them); a fold from the first event needs no rows at all.
+  StoredItems stored(*this, id, key);
+  domain::MemoryItems own(use_snapshots ? &stored : nullptr);
+  domain::ItemSource& items = folded_items != nullptr ? *folded_items : own;
   store::StreamScan scan;
   scan.from_version = state.version + 1;
   scan.limit = version - state.version;
@@ -89,11 +101,12 @@ Result<CustomerState> Ledger::Impl::StateAt(const std::string& id, SharedAead& k
   Status fold_error;
   LEDGER_RETURN_IF_ERROR(store->ScanStream(id, scan, [&](const store::EventView& e) {
     Result<const domain::fb::EventPayload*> payload = OpenPayload(e, key, &buffer);
-    if (!payload.ok()) {
-      fold_error = payload.status();
+    Result<domain::ItemStep> step =
+        payload.ok() ? domain::FoldEvent(state, **payload, MetaOf(e), items) : payload.status();
+    if (!step.ok()) {
+      fold_error = step.status();
       return false;
     }
-    domain::EvolveInPlace(state, **payload, MetaOf(e));
     return true;
   }));
   LEDGER_RETURN_IF_ERROR(fold_error);
@@ -149,6 +162,9 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
   std::vector<HistoryEntry> entries;
   std::string buffer;
   Status error;
+  std::optional<StoredItems> stored;
+  if (current.key != nullptr) stored.emplace(d, customer_id, *current.key);
+  domain::MemoryItems items(stored ? &*stored : nullptr);
   store::StreamScan scan;
   scan.from_version = from_version;
   scan.limit = limit;
@@ -171,10 +187,17 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
         return false;
       }
       domain::ViewOptions view{e.recorded_at_us(), d.options.domain, /*include_finance=*/false};
-      nlohmann::json before = domain::ProfileChangeView(state, view);
-      domain::EvolveInPlace(state, **payload, MetaOf(e));
+      const CustomerState prior = state;  // bounded: the lists are items
+      Result<domain::ItemStep> step = domain::FoldEvent(state, **payload, MetaOf(e), items);
+      if (!step.ok()) {
+        error = step.status();
+        return false;
+      }
+      // The note the event adds, amends or retracts stands in for the profile's few, so the
+      // change reads "/notes/n5: ..." however many notes there are.
       h.changes = domain::FieldChangesToJson(
-          domain::DiffJson(before, domain::ProfileChangeView(state, view)));
+          domain::DiffJson(domain::ProfileChangeView(prior, view, NotesOf(step->before)),
+                           domain::ProfileChangeView(state, view, NotesOf(step->after))));
       h.data = DataOutsideFinance(**payload);
       h.reason = *reason;
     }
@@ -343,15 +366,36 @@ Result<nlohmann::json> Ledger::Export(const Principal& who, const std::string& c
   LEDGER_ASSIGN_OR_RETURN(store::VerifyReport report, d.store->Verify(customer_id));
   const VerifyResult verify = VerifyResultOf(report);
   domain::ViewOptions view{now, d.options.domain, /*include_finance=*/true};
-  return nlohmann::json{
-      {"customer_id", customer_id},
-      {"exported_at", FormatRfc3339Micros(now)},
-      {"profile", domain::ProfileJson(current.state, view)},
-      {"consents", std::move(consents)},
-      {"history", std::move(history)},
-      {"finance_access_log", std::move(access_log)},
-      {"verification",
-       {{"ok", verify.ok}, {"events", verify.events_checked}, {"head_hash", verify.head_hash}}}};
+  // Every item of every list (retracted notes too), as the list endpoints show them.
+  nlohmann::json lists = nlohmann::json::object();
+  for (domain::ItemList list : domain::kItemLists) {
+    nlohmann::json all = nlohmann::json::array();
+    ItemQuery query;
+    query.version = current.state.version;
+    query.limit = 1000;
+    query.include_retracted = true;
+    for (;;) {
+      LEDGER_ASSIGN_OR_RETURN(ItemPage page, Items(customer_id, list, query));
+      for (const domain::Item& item : page.items) all.push_back(domain::ItemJson(item));
+      if (!page.next_cursor) break;
+      query.after = *page.next_cursor;
+    }
+    lists[std::string(domain::ItemListName(list))] = std::move(all);
+  }
+  return nlohmann::json{{"customer_id", customer_id},
+                        {"exported_at", FormatRfc3339Micros(now)},
+                        {"profile", domain::ProfileJson(current.state, view)},
+                        {"notes", std::move(lists["notes"])},
+                        {"communications", std::move(lists["communications"])},
+                        {"calls", std::move(lists["calls"])},
+                        {"jobs", std::move(lists["jobs"])},
+                        {"consents", std::move(consents)},
+                        {"history", std::move(history)},
+                        {"finance_access_log", std::move(access_log)},
+                        {"verification",
+                         {{"ok", verify.ok},
+                          {"events", verify.events_checked},
+                          {"head_hash", verify.head_hash}}}};
 }
 
 }  // namespace ledger::service

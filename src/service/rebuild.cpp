@@ -7,8 +7,11 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/bytes.h"
 #include "domain/evolve.h"
+#include "domain/items.h"
 #include "domain/payload.h"
+#include "projection/item_rows.h"
 #include "service/event_codec.h"
 #include "service/ledger_impl.h"
 
@@ -85,13 +88,21 @@ class PartitionRebuild {
     if (f->key != nullptr) {
       LEDGER_ASSIGN_OR_RETURN(const domain::fb::EventPayload* payload,
                               OpenPayload(e, *f->key, &buffer_));
-      domain::EvolveInPlace(f->current, *payload, meta);
+      WrittenItems items(*this, meta.stream, *f->key);
+      LEDGER_ASSIGN_OR_RETURN(domain::ItemStep step,
+                              domain::FoldEvent(f->current, *payload, meta, items));
+      const std::size_t first_item_row = rows_.size();
+      d_.projector->AddItemRows(meta.stream, step, *f->key, &rows_);
+      for (std::size_t i = first_item_row; i < rows_.size(); ++i) {
+        pending_items_[rows_[i].key] = *rows_[i].value;
+      }
       if (d_.projector->IsSnapshotVersion(f->current.version)) {
         rows_.push_back(d_.projector->SnapshotRow(f->current, *f->key));
       }
     } else if (e.type() == "CustomerErased") {
       // Its sealed payload is unreadable by design; the event itself carries nothing.
-      domain::EvolveInPlace(f->current, *domain::ReadPayload(ErasedPayload()).value(), meta);
+      domain::EvolveInPlace(f->current, *domain::ReadPayload(ErasedPayload()).value(), meta,
+                            /*item_before=*/nullptr);
     } else {
       // An erased customer's earlier events: only the envelope folds into the skeleton.
       f->current.id = std::string(e.stream());
@@ -131,8 +142,47 @@ class PartitionRebuild {
     if (rows_.empty() || (!force && rows_.size() < kRowsPerWrite)) return Status::Ok();
     Status s = d_.store->PutRows(rows_);
     rows_.clear();
+    pending_items_.clear();
     return s;
   }
+
+  // An items row as the rebuild has written it so far: from the rows not yet written, else from
+  // the store. Items are not kept in memory beyond that: a customer may have any number.
+  Result<std::optional<std::string>> ReadItemRow(const std::string& key) const {
+    if (auto it = pending_items_.find(key); it != pending_items_.end()) {
+      return std::optional<std::string>(it->second);
+    }
+    return d_.store->GetRow(store::ColumnFamily::kItems, key);
+  }
+
+  // The items an event changes, as this rebuild wrote them (it folds in log order, so a current
+  // row is always the item as of the customer's previous event).
+  class WrittenItems : public domain::ItemSource {
+   public:
+    WrittenItems(const PartitionRebuild& rebuild, std::string_view id, SharedAead& key)
+        : rebuild_(rebuild), id_(id), key_(key) {}
+    Result<std::optional<domain::Item>> Before(domain::ItemList list, std::uint64_t sequence,
+                                               std::uint64_t) override {
+      std::string key = projection::CurrentItemKey(id_, list, sequence);
+      LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, rebuild_.ReadItemRow(key));
+      if (!row) return std::optional<domain::Item>();
+      LEDGER_ASSIGN_OR_RETURN(domain::Item item, rebuild_.d_.projector->ReadItem(key, *row, key_));
+      return std::optional<domain::Item>(std::move(item));
+    }
+    Result<std::optional<std::uint64_t>> JobBefore(std::string_view job_id,
+                                                   std::uint64_t) override {
+      LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row,
+                              rebuild_.ReadItemRow(rebuild_.d_.projector->JobRowKey(id_, job_id)));
+      if (!row) return std::optional<std::uint64_t>();
+      if (row->size() != 8) return Status::Corruption("malformed job id row");
+      return std::optional<std::uint64_t>(GetU64BE(*row));
+    }
+
+   private:
+    const PartitionRebuild& rebuild_;
+    std::string_view id_;
+    SharedAead& key_;
+  };
 
   static const std::string& ErasedPayload() {
     static const std::string payload = domain::PackEvent([] {
@@ -151,6 +201,8 @@ class PartitionRebuild {
   Ledger::Impl& d_;
   std::unordered_map<std::string, Folding, Hash, std::equal_to<>> folding_;
   std::vector<store::RowWrite> rows_;
+  // The items rows among rows_, by key (the last value written for each).
+  std::unordered_map<std::string, std::string> pending_items_;
   std::string buffer_;
 };
 
@@ -203,7 +255,7 @@ Status Ledger::Rebuild(const std::function<void(std::uint64_t)>& progress) {
   d.states.Clear();
   d.documents.Clear();
   for (store::ColumnFamily cf : {store::ColumnFamily::kProfiles, store::ColumnFamily::kIndex,
-                                 store::ColumnFamily::kSnapshots}) {
+                                 store::ColumnFamily::kSnapshots, store::ColumnFamily::kItems}) {
     LEDGER_RETURN_IF_ERROR(d.store->ClearRows(cf));
   }
   // One thread scans the log and deals each event to the worker owning its customer; the

@@ -40,6 +40,8 @@ std::string_view ColumnFamilyName(ColumnFamily cf) {
       return "suppression";
     case ColumnFamily::kAccessLog:
       return "access_log";
+    case ColumnFamily::kItems:
+      return "items";
   }
   return "unknown";
 }
@@ -380,6 +382,7 @@ Status EventStore::ScanRows(ColumnFamily cf, std::string_view prefix, std::strin
                             const RowVisitor& visit) const {
   if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
   const Rocks& rocks = *impl_->rocks;
+  if (rocks.cf(cf) == nullptr) return Status::Ok();  // read-only, family added since: empty
   std::unique_ptr<rocksdb::Iterator> it(
       rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(cf)));
   // Start at the prefix, or just after `start_after` when that lies beyond it.
@@ -406,6 +409,7 @@ StoreStats EventStore::stats() const {
 std::optional<std::uint64_t> EventStore::IntProperty(ColumnFamily cf,
                                                      const std::string& name) const {
   std::uint64_t value = 0;
+  if (impl_->rocks->cf(cf) == nullptr) return std::nullopt;
   if (!impl_->rocks->db()->GetIntProperty(impl_->rocks->cf(cf), name, &value)) return std::nullopt;
   return value;
 }
@@ -415,6 +419,7 @@ Status EventStore::ScanRowsBackward(ColumnFamily cf, std::string_view prefix,
   if (!IsCallerOwned(cf)) return Status::InvalidArgument("not a caller-owned column family");
   if (!start_at.starts_with(prefix)) return Status::InvalidArgument("start_at outside the prefix");
   const Rocks& rocks = *impl_->rocks;
+  if (rocks.cf(cf) == nullptr) return Status::Ok();  // read-only, family added since: empty
   std::string lower(prefix);
   rocksdb::Slice lower_slice(lower);
   rocksdb::ReadOptions ro;

@@ -5,6 +5,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -130,12 +131,21 @@ Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOp
     }
   }
 
+  // A ledger written before a caller-owned family was added lacks it. Opening for writing
+  // creates it (create_missing_column_families); a read-only instance cannot create anything,
+  // so it opens the families that exist and reads the missing ones as empty (cf() is null).
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<ColumnFamily> opened;  // the family of descriptors[i + 1]
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (std::size_t i = 0; i < kColumnFamilyCount; ++i) {
     auto family = static_cast<ColumnFamily>(i);
-    descriptors.emplace_back(std::string(ColumnFamilyName(family)),
-                             StoreColumnFamilyOptions(family, cache));
+    std::string name(ColumnFamilyName(family));
+    if (options.read_only && IsCallerOwned(family) &&
+        std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      continue;
+    }
+    descriptors.emplace_back(std::move(name), StoreColumnFamilyOptions(family, cache));
+    opened.push_back(family);
   }
 
   std::unique_ptr<Rocks> rocks(new Rocks);
@@ -174,7 +184,9 @@ Result<std::unique_ptr<Rocks>> Rocks::Open(const std::string& dir, const StoreOp
 
   // handles[0] is the default family, which the store does not use.
   rocks->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
-  for (std::size_t i = 0; i < kColumnFamilyCount; ++i) rocks->handles_[i] = handles[i + 1];
+  for (std::size_t i = 0; i < opened.size(); ++i) {
+    rocks->handles_[static_cast<std::size_t>(opened[i])] = handles[i + 1];
+  }
   return rocks;
 }
 
@@ -199,6 +211,8 @@ void Rocks::Close() {
 
 Result<std::optional<std::string>> Rocks::Get(ColumnFamily family, std::string_view key,
                                               const rocksdb::Snapshot* snapshot) const {
+  // Read-only, and the family was added since: empty.
+  if (cf(family) == nullptr) return std::optional<std::string>();
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
   std::string value;

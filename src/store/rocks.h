@@ -27,6 +27,8 @@ class Rocks {
   Rocks& operator=(const Rocks&) = delete;
 
   rocksdb::DB* db() const { return db_.get(); }
+  // Null only on a read-only instance, for a caller-owned family the ledger was written without
+  // (added by a later version): reads of it find nothing.
   rocksdb::ColumnFamilyHandle* cf(ColumnFamily family) const {
     return handles_[static_cast<std::size_t>(family)];
   }

@@ -76,8 +76,9 @@ enum class ColumnFamily : std::uint8_t {
   kSnapshots = 8,
   kSuppression = 9,
   kAccessLog = 10,
+  kItems = 11,  // the growing lists of each customer: notes, communications, calls, jobs
 };
-inline constexpr std::size_t kColumnFamilyCount = 11;
+inline constexpr std::size_t kColumnFamilyCount = 12;
 
 // True for the column families callers may write with AppendRequest::rows and PutRows and read
 // with GetRow/ScanRows. The store's own families are never writable from outside.

@@ -337,10 +337,39 @@ check deleteContact 200 DELETE "/v1/customers/$fleet/contacts/$fred" -H "$MANAGE
   --data-raw '{"reason":"left the company"}'
 check deleteContact 404 DELETE "/v1/customers/$fleet/contacts/$fred" -H "$MANAGER"
 
+# The growing lists: paged with cursors, now or as they were.
+check addNote 201 POST "/v1/customers/$ada/notes" -H "$AGENT" -H "$JSON" --data-raw '{"text":"Second note"}'
+check listNotes 200 GET "/v1/customers/$ada/notes" -H "$AGENT"
+check listNotes 200 GET "/v1/customers/$ada/notes?limit=1" -H "$AGENT"
+cursor=$(field next_cursor)
+[ "$cursor" != null ] && [ -n "$cursor" ] || fail "listNotes: two notes, one a page, no next page"
+check listNotes 200 GET "/v1/customers/$ada/notes?limit=1&cursor=$cursor" -H "$FINANCE"
+[ "$(field next_cursor)" = null ] || fail "listNotes: the second page of two notes is not the last"
+check listNotes 200 GET "/v1/customers/$ada/notes?version=2" -H "$AGENT"
+check listNotes 200 GET "/v1/customers/$ada/notes?as_of=2099-01-01T00:00:00Z" -H "$AGENT"
+check listNotes 400 GET "/v1/customers/$ada/notes?cursor=0" -H "$AGENT"
+check listNotes 400 GET "/v1/customers/$ada/notes?version=1&as_of=2099-01-01T00:00:00Z" -H "$AGENT"
+check listNotes 404 GET "/v1/customers/$ada/notes?version=999" -H "$AGENT"
+check listNotes 404 GET /v1/customers/no-such-customer/notes -H "$AGENT"
+check listNotes 401 GET "/v1/customers/$ada/notes" -H "$UNKNOWN"
+check listCommunications 200 GET "/v1/customers/$fleet/communications" -H "$AGENT"
+[ "$(field communications.0.channel)" = email ] || fail "listCommunications: the logged email is missing"
+check listCommunications 404 GET /v1/customers/no-such-customer/communications -H "$AGENT"
+check listCalls 200 GET "/v1/customers/$ada/calls?limit=10" -H "$AGENT"
+[ "$(field calls.0.outcome)" = left_voicemail ] || fail "listCalls: the logged call is missing"
+check listCalls 404 GET /v1/customers/no-such-customer/calls -H "$AGENT"
+check listJobs 200 GET "/v1/customers/$ada/jobs" -H "$COMPLIANCE"
+[ "$(field jobs.0.id)" = RO-1 ] || fail "listJobs: the recorded job is missing"
+check listJobs 404 GET /v1/customers/no-such-customer/jobs -H "$AGENT"
+
 # History.
 check getCustomerHistory 200 GET "/v1/customers/$ada/history" -H "$COMPLIANCE"
 check getCustomerHistory 200 GET "/v1/customers/$ada/history?from_version=2&limit=3" -H "$MANAGER"
 [ "$(field next_from_version)" = 5 ] || fail "getCustomerHistory: a page of 3 from version 2 continues at 5"
+[ "$(field next_cursor)" = 4 ] || fail "getCustomerHistory: a page of 3 from version 2 has cursor 4"
+check getCustomerHistory 200 GET "/v1/customers/$ada/history?cursor=4&limit=3" -H "$MANAGER"
+[ "$(field events.0.version)" = 5 ] || fail "getCustomerHistory: cursor 4 does not continue at 5"
+check getCustomerHistory 400 GET "/v1/customers/$ada/history?cursor=4&from_version=2" -H "$MANAGER"
 check getCustomerHistory 200 GET "/v1/customers/$fleet/history" -H "$MANAGER"
 check getCustomerHistory 403 GET "/v1/customers/$ada/history" -H "$AGENT"
 check getCustomerHistory 404 GET /v1/customers/no-such-customer/history -H "$COMPLIANCE"
@@ -362,6 +391,7 @@ check eraseCustomer 404 POST /v1/customers/no-such-customer/erasure -H "$COMPLIA
 check getCustomer 200 GET "/v1/customers/$eve" -H "$AGENT"
 [ "$(field status)" = erased ] || fail "getCustomer: the erased customer is not erased"
 check getCustomer 409 GET "/v1/customers/$eve?version=1" -H "$AGENT"
+check listJobs 409 GET "/v1/customers/$eve/jobs?version=1" -H "$AGENT"
 check getCustomerHistory 200 GET "/v1/customers/$eve/history" -H "$COMPLIANCE"
 check exportCustomer 200 GET "/v1/customers/$eve/export" -H "$COMPLIANCE"
 check logCall 409 POST "/v1/customers/$eve/calls" -H "$AGENT" -H "$JSON" --data-raw '{"outcome":"called"}'

@@ -2,6 +2,9 @@
 // (Decide, then each event packed, read back through the verifier and folded by Evolve with the
 // envelope the store would record), contexts for the usual actors, and EditableProfile builders.
 //
+// Every item of the customer's lists (notes, communications, calls, jobs) is kept in memory, as
+// the service keeps them in rows of their own: Run hands Decide the item a command refers to.
+//
 // Tests read as given state / when command / then events or refusal:
 //
 //   Customer alice = Customer::Registered("cus-1", Person("Alice", "Smith"));
@@ -14,6 +17,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -22,6 +26,7 @@
 #include "domain/commands.h"
 #include "domain/decide.h"
 #include "domain/evolve.h"
+#include "domain/items.h"
 #include "domain/payload.h"
 #include "domain/profile_view.h"
 #include "domain/rules.h"
@@ -168,11 +173,29 @@ class Customer {
     return c;
   }
 
-  // Decides `command` and appends what it decided (nothing when it is refused).
+  // Decides `command` and appends what it decided (nothing when it is refused). Like the
+  // service, it first gives Decide the item the command refers to, if it exists.
   Result<std::vector<DomainEvent>> Run(const Command& command, const DecideContext& ctx) {
-    Result<std::vector<DomainEvent>> events = Decide(state_, command, ctx);
+    DecideContext with_items = ctx;
+    with_items.items = ItemsFor(command);
+    Result<std::vector<DomainEvent>> events = Decide(state_, command, with_items);
     if (events.ok()) Append(*events, ctx);
     return events;
+  }
+
+  // The item `command` refers to (ItemReferencedBy), as it is now; empty when there is none.
+  std::vector<Item> ItemsFor(const Command& command) {
+    std::vector<Item> found;
+    std::optional<ItemRef> ref = ItemReferencedBy(command);
+    if (!ref) return found;
+    const std::uint64_t next = state_.version + 1;
+    std::optional<std::uint64_t> sequence = ref->sequence;
+    if (ref->list == ItemList::kJob) sequence = items_.JobBefore(ref->job_id, next).value();
+    if (!sequence || *sequence == 0) return found;
+    if (std::optional<Item> item = items_.Before(ref->list, *sequence, next).value()) {
+      found.push_back(std::move(*item));
+    }
+    return found;
   }
 
   // Commands that must succeed: the state the test starts from.
@@ -188,12 +211,15 @@ class Customer {
   }
 
   // Stores `events` as the next versions of this customer and folds them, the way the service
-  // appends what decide returned: each one packed, copied, verified and read, then evolved.
+  // appends what decide returned: each one packed, copied, verified and read, then folded with
+  // the item it touches (FoldEvent), every item kept in memory.
   void Append(const std::vector<DomainEvent>& events, const DecideContext& ctx) {
     for (const DomainEvent& e : events) {
       StoredEvent stored{AlignedCopy(PackEvent(e)), state_.version + 1, ctx.now_us, ctx.actor};
       EventMeta meta{state_.id, stored.version, stored.recorded_at_us, stored.actor};
-      state_ = Evolve(std::move(state_), stored.Read(), meta);
+      Result<ItemStep> step = FoldEvent(state_, stored.Read(), meta, items_);
+      INFO(step.status().ToString());
+      REQUIRE(step.ok());
       history_.push_back(std::move(stored));
     }
   }
@@ -201,6 +227,25 @@ class Customer {
   const std::string& id() const { return state_.id; }
   const CustomerState& state() const { return state_; }
   const std::vector<StoredEvent>& history() const { return history_; }
+
+  // Every item of the customer's lists as it is now, by list byte and sequence.
+  std::vector<Item> items() const { return items_.Items(); }
+  // Every note (retracted ones too), oldest first.
+  std::vector<Note> notes() const {
+    std::vector<Note> out;
+    for (const Item& item : items_.Items()) {
+      if (item.note() != nullptr) out.push_back(*item.note());
+    }
+    return out;
+  }
+  // The note with this id, which must exist.
+  Note note(std::string_view id) const {
+    for (const Note& n : notes()) {
+      if (n.id == id) return n;
+    }
+    FAIL("no note " << std::string(id));
+    std::abort();  // not reached: FAIL throws
+  }
 
   // The profile as clients read it at `now_us`.
   nlohmann::json Json(std::int64_t now_us = kT0, const DomainConfig& config = {},
@@ -229,6 +274,7 @@ class Customer {
 
  private:
   CustomerState state_;
+  MemoryItems items_{/*fallback=*/nullptr, /*remember_all=*/true};
   std::vector<StoredEvent> history_;
 };
 

@@ -43,7 +43,8 @@ TEST_CASE("an erased customer is a skeleton that accepts no commands", "[domain]
   CHECK(s.first_name.empty());
   CHECK(s.phones.empty());
   CHECK(s.emails.empty());
-  CHECK(s.notes.empty());
+  CHECK(s.latest_notes.empty());
+  CHECK(s.pinned_notes.empty());
   CHECK(s.contacts.empty());
   CHECK(s.consents.empty());
   CHECK(s.finance.empty());

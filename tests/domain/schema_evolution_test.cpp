@@ -32,14 +32,20 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Alice at version 1, and `payload` folded onto her as version 2 by "ann" at kT0 + 1 s.
-CustomerState FoldOntoAlice(const std::string& payload) {
+// Alice at version 1, and `payload` folded onto her as version 2 by "ann" at kT0 + 1 s; the
+// item it made, if any, goes to `*item`.
+CustomerState FoldOntoAlice(const std::string& payload, std::optional<Item>* item = nullptr) {
   Customer alice = Customer::Registered("cus-1", Person("Alice", "Smith"));
   std::string bytes = AlignedCopy(payload);
   Result<const fb::EventPayload*> read = ReadPayload(bytes);
   INFO(read.status().ToString());
   REQUIRE(read.ok());
-  return Evolve(alice.state(), **read, {"cus-1", 2, kT0 + kSecond, "ann"});
+  CustomerState s = alice.state();
+  MemoryItems items;
+  Result<ItemStep> step = FoldEvent(s, **read, {"cus-1", 2, kT0 + kSecond, "ann"}, items);
+  REQUIRE(step.ok());
+  if (item != nullptr) *item = step->after;
+  return s;
 }
 
 TEST_CASE("a version 1 NoteAdded reads as not pinned and folds into a note", "[domain][schema]") {
@@ -59,12 +65,19 @@ TEST_CASE("a version 1 NoteAdded reads as not pinned and folds into a note", "[d
   CHECK(added.text()->str() == "Prefers morning appointments.");
   CHECK_FALSE(added.pinned());
 
-  CustomerState s = FoldOntoAlice(payload);
-  REQUIRE(s.notes.size() == 1);
-  CHECK(s.notes[0].id == "n2");
-  CHECK(s.notes[0].text == "Prefers morning appointments.");
-  CHECK(s.notes[0].author == "ann");
-  CHECK_FALSE(s.notes[0].pinned);
+  std::optional<Item> item;
+  CustomerState s = FoldOntoAlice(payload, &item);
+  REQUIRE(item.has_value());
+  REQUIRE(item->note() != nullptr);
+  const Note& n = *item->note();
+  CHECK(n.id == "n2");
+  CHECK(n.text == "Prefers morning appointments.");
+  CHECK(n.author == "ann");
+  CHECK_FALSE(n.pinned);
+  CHECK(item->sequence == 2);
+  REQUIRE(s.latest_notes.size() == 1);
+  CHECK(s.latest_notes[0] == n);
+  CHECK(s.notes_added == 1);
   CHECK(s.version == 2);
 }
 

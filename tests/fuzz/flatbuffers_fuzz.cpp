@@ -4,7 +4,8 @@
 //   * the event envelope (store::EventView::Decode), and every accessor of a decoded one;
 //   * the store's other records (stream status, idempotency entries);
 //   * the stored profile (projection::DecodeProfile), which must re-encode to the same state;
-//   * the event payload (domain::ReadPayload), then EventDataJson and EvolveInPlace on the fixed
+//   * a stored item of a growing list (projection::DecodeItem), likewise;
+//   * the event payload (domain::ReadPayload), then EventDataJson and FoldEvent on the fixed
 //     customer (fuzz_world.h), and the profile after it.
 // A reader must refuse what it cannot read with a Status (kCorruption), never crash, trip a
 // sanitizer or throw.
@@ -14,8 +15,11 @@
 
 #include "domain/event_json.h"
 #include "domain/evolve.h"
+#include "domain/items.h"
 #include "domain/payload.h"
+#include "domain/profile_view.h"
 #include "fuzz_world.h"
+#include "projection/item_rows.h"
 #include "projection/profile_codec.h"
 #include "store/chain.h"
 #include "store/event.h"
@@ -65,6 +69,19 @@ void ReadRecords(std::string_view bytes) {
   if (!entry.ok()) CheckRefusal(entry.status(), "DecodeIdempotency");
 }
 
+void ReadItem(std::string_view bytes) {
+  Result<domain::Item> item = projection::DecodeItem(bytes);
+  if (!item.ok()) return CheckRefusal(item.status(), "DecodeItem");
+  Result<domain::Item> again = projection::DecodeItem(projection::EncodeItem(*item));
+  if (!again.ok()) Fail("a decoded item re-encodes unreadably: " + again.status().ToString());
+  if (!(*again == *item)) Fail("a decoded item changes when encoded and decoded again");
+  if (domain::ItemJson(*item)
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          .empty()) {
+    Fail("a decoded item shows as nothing");
+  }
+}
+
 void ReadProfile(std::string_view bytes) {
   Result<domain::CustomerState> profile = projection::DecodeProfile(bytes);
   if (!profile.ok()) return CheckRefusal(profile.status(), "DecodeProfile");
@@ -86,8 +103,17 @@ void ReadPayload(std::string_view bytes) {
   if (shown.empty()) Fail("a payload shows as nothing");
   domain::CustomerState state = TheWorld().customer;
   domain::EventMeta meta{state.id, state.version + 1, kNow, "fuzz"};
-  domain::EvolveInPlace(state, **payload, meta);
+  // With the world's items, so an amendment, retraction or job may find the item it names.
+  domain::MemoryItems items;
+  for (const domain::Item& item : TheWorld().items) items.Remember(item);
+  Result<domain::ItemStep> step = domain::FoldEvent(state, **payload, meta, items);
+  if (!step.ok()) Fail("FoldEvent failed with items in memory");
   if (state.version != meta.version) Fail("Evolve did not move the state to the event's version");
+  if (step->after) {
+    std::string item = domain::ItemJson(*step->after)
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (item.empty()) Fail("an item shows as nothing");
+  }
   CheckProfileJson(state, /*text_is_utf8=*/false);
 }
 
@@ -100,6 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ReadEvent(bytes.view());
   ReadRecords(bytes.view());
   ReadProfile(bytes.view());
+  ReadItem(bytes.view());
   ReadPayload(bytes.view());
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "domain/event_json.h"
 #include "domain/evolve.h"
+#include "domain/items.h"
 #include "domain/payload.h"
 #include "domain/profile_view.h"
 
@@ -23,12 +24,15 @@ domain::DecideContext Context(std::string actor, std::set<domain::Role> roles) {
 // Runs `command` against `world.customer`; the world is unusable if it is refused.
 void Given(World& world, const domain::Command& command) {
   Result<std::vector<domain::DomainEvent>> events =
-      domain::Decide(world.customer, command, Admin());
+      domain::Decide(world.customer, command, WithItems(Admin(), world, command));
   if (!events.ok()) {
     Fail("building the fuzz world: " + std::string(domain::CommandName(command)) +
          " refused: " + events.status().ToString());
   }
-  std::vector<std::string> packed = FoldChecked(world.customer, *events, Admin());
+  domain::MemoryItems items(nullptr, /*remember_all=*/true);
+  for (const domain::Item& item : world.items) items.Remember(item);
+  std::vector<std::string> packed = FoldChecked(world.customer, *events, Admin(), items);
+  world.items = items.Items();
   world.payloads.insert(world.payloads.end(), packed.begin(), packed.end());
 }
 
@@ -67,10 +71,11 @@ World Build() {
   Given(w, domain::RecordJob{"RO-1", domain::JobStatus::Completed});
   Given(w, domain::SetFinance{{{"credit_limit", "5000"}}});
 
-  if (w.customer.notes.empty() || w.customer.contacts.empty()) {
-    Fail("building the fuzz world: no note or contact after adding them");
+  Given(w, domain::AmendNote{"n4", "Prefers calls after 6pm"});
+  if (w.customer.latest_notes.empty() || w.customer.contacts.empty() || w.items.size() != 2) {
+    Fail("building the fuzz world: no note, job or contact after adding them");
   }
-  w.note_id = w.customer.notes.front().id;
+  w.note_id = w.customer.latest_notes.front().id;
   w.contact_id = w.customer.contacts.front().id;
   return w;
 }
@@ -111,9 +116,23 @@ ExactCopy::ExactCopy(std::string_view bytes) : data_(new char[bytes.size()]), si
   if (reinterpret_cast<std::uintptr_t>(data_.get()) % 8 != 0) Fail("copy is not 8-byte aligned");
 }
 
+domain::DecideContext WithItems(domain::DecideContext context, const World& world,
+                                const domain::Command& command) {
+  std::optional<domain::ItemRef> ref = domain::ItemReferencedBy(command);
+  if (!ref) return context;
+  for (const domain::Item& item : world.items) {
+    if (item.list() != ref->list) continue;
+    bool named = ref->list == domain::ItemList::kJob ? item.job()->id == ref->job_id
+                                                     : item.sequence == ref->sequence;
+    if (named) context.items.push_back(item);
+  }
+  return context;
+}
+
 std::vector<std::string> FoldChecked(domain::CustomerState& state,
                                      const std::vector<domain::DomainEvent>& events,
-                                     const domain::DecideContext& context) {
+                                     const domain::DecideContext& context,
+                                     domain::MemoryItems& items) {
   std::vector<std::string> packed;
   for (const domain::DomainEvent& event : events) {
     std::string name(domain::EventTypeName(event));
@@ -132,8 +151,13 @@ std::vector<std::string> FoldChecked(domain::CustomerState& state,
     if (shown.empty()) Fail(name + " shows as nothing");
 
     domain::EventMeta meta{state.id, state.version + 1, context.now_us, context.actor};
-    domain::EvolveInPlace(state, **payload, meta);
+    Result<domain::ItemStep> step = domain::FoldEvent(state, **payload, meta, items);
+    if (!step.ok()) Fail(name + ": FoldEvent failed with items in memory");
     if (state.version != meta.version) Fail(name + ": the state is not at the event's version");
+    if (step->after) {
+      if (step->after->revision != meta.version) Fail(name + ": an item not at its revision");
+      if (domain::ItemJson(*step->after).dump().empty()) Fail(name + ": an item shows as nothing");
+    }
     packed.push_back(std::move(bytes));
   }
   return packed;

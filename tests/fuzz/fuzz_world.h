@@ -15,6 +15,7 @@
 
 #include "domain/commands.h"
 #include "domain/decide.h"
+#include "domain/items.h"
 #include "domain/phone.h"
 #include "domain/state.h"
 
@@ -34,6 +35,7 @@ struct World {
   std::string note_id;                 // a note of `customer`
   std::string contact_id;              // a contact of `customer`
   std::vector<std::string> payloads;   // every event that built `customer`, packed
+  std::vector<domain::Item> items;     // every item of `customer`'s lists (its note, job, ...)
 };
 // Built on first use; Fail if a step of it is refused.
 const World& TheWorld();
@@ -50,12 +52,17 @@ class ExactCopy {
   std::size_t size_;
 };
 
+// `context` with the items of `world` that `command` refers to, as the service loads them.
+domain::DecideContext WithItems(domain::DecideContext context, const World& world,
+                                const domain::Command& command);
+
 // Folds `events` into `state` as the next versions, checking each on the way: it packs into a
-// payload ReadPayload accepts, unpacks to the same event, shows as JSON, and Evolve moves the
-// state to its version. Returns the packed payloads.
+// payload ReadPayload accepts, unpacks to the same event, shows as JSON, and FoldEvent (with
+// `items`) moves the state to its version. Returns the packed payloads.
 std::vector<std::string> FoldChecked(domain::CustomerState& state,
                                      const std::vector<domain::DomainEvent>& events,
-                                     const domain::DecideContext& context);
+                                     const domain::DecideContext& context,
+                                     domain::MemoryItems& items);
 
 // The profile as clients see it, serialised. `text_is_utf8`: the state's strings passed the
 // domain's checks, so serialising must not meet invalid UTF-8 (dump() would throw).

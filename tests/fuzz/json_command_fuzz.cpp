@@ -114,7 +114,8 @@ void DecideAndFold(const domain::Command& command) {
   bool registers = std::holds_alternative<domain::RegisterCustomer>(command);
   const domain::CustomerState& state = registers ? w.unregistered : w.customer;
   std::string name(domain::CommandName(command));
-  for (const domain::DecideContext& ctx : {Agent(), Admin()}) {
+  for (const domain::DecideContext& ctx :
+       {WithItems(Agent(), w, command), WithItems(Admin(), w, command)}) {
     Result<std::vector<domain::DomainEvent>> events = domain::Decide(state, command, ctx);
     if (!events.ok()) {
       const Status& s = events.status();
@@ -131,7 +132,9 @@ void DecideAndFold(const domain::Command& command) {
     Result<std::vector<domain::DomainEvent>> again = domain::Decide(state, command, ctx);
     if (!again.ok() || !(*again == *events)) Fail(name + ": Decide is not deterministic");
     domain::CustomerState after = state;
-    FoldChecked(after, *events, ctx);
+    domain::MemoryItems items;
+    for (const domain::Item& item : w.items) items.Remember(item);
+    FoldChecked(after, *events, ctx, items);
     CheckProfileJson(after, /*text_is_utf8=*/true);
   }
 }

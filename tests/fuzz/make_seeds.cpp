@@ -12,6 +12,7 @@
 
 #include "domain/payload.h"
 #include "fuzz_world.h"
+#include "projection/item_rows.h"
 #include "projection/profile_codec.h"
 #include "store/chain.h"
 #include "store/records.h"
@@ -36,6 +37,10 @@ int Run(const std::string& dir) {
     ok = ok && Write(dir, "payload-" + std::to_string(i + 1) + "-" + type, w.payloads[i]);
   }
   ok = ok && Write(dir, "profile", projection::EncodeProfile(w.customer));
+  for (const domain::Item& item : w.items) {
+    ok = ok && Write(dir, "item-" + std::string(1, static_cast<char>(item.list())),
+                     projection::EncodeItem(item));
+  }
 
   // The envelope of the customer's second event, as the store writes it (unsealed payload).
   store::EnvelopeFields fields;

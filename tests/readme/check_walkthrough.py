@@ -89,6 +89,11 @@ history = step("GET", base + "/history")
 as_of_version = next((c for c in calls if c.path == base and "version=" in c.query), None)
 check(as_of_version is not None, f"a GET {base}?version=N in the walk-through")
 verify = step("GET", base + "/verify")
+note_pages = [c for c in calls if c.method == "GET" and c.path == base + "/notes"]
+notes_now = next((c for c in note_pages if "version=" not in c.query), None)
+notes_then = next((c for c in note_pages if "version=" in c.query), None)
+check(notes_now is not None and notes_then is not None,
+      f"a GET {base}/notes and a GET {base}/notes?version=N in the walk-through")
 
 # Register: the response is the profile, its version is the ETag.
 if register:
@@ -101,6 +106,8 @@ if register:
         check(p.get(field) == register.data.get(field), f"registered {field} is {p.get(field)}")
     check([e["address"] for e in p.get("emails", [])] ==
           [e["address"] for e in register.data.get("emails", [])], "registered emails")
+    check(p.get("links", {}).get("notes") == base + "/notes", "the profile links to its notes")
+    check(p.get("counts", {}).get("notes") == 0, "a new customer has no notes")
 
 # Patch: each field changed, the version moves on from the If-Match one.
 patched = {}
@@ -158,6 +165,19 @@ if as_of_version:
             check(p.get(field) == value, f"at version {n} {field} is {p.get(field)}")
     if note_events and note_events[0]["version"] > n:
         check(p.get("notes") == [], f"at version {n} the later note is not there yet")
+
+# The notes list: the note now, nothing at a version before it.
+if notes_now and note:
+    page = notes_now.json()
+    check([n.get("id") for n in page.get("notes", [])] == [note.json().get("id")],
+          f"the notes list holds the note: {page.get('notes')}")
+    check(page.get("next_cursor") is None, "one note is one page")
+if notes_then and note_events:
+    n = int(re.search(r"version=(\d+)", notes_then.query).group(1))
+    page = notes_then.json()
+    check(page.get("version") == n, f"notes?version={n} answered version {page.get('version')}")
+    if note_events[0]["version"] > n:
+        check(page.get("notes") == [], f"at version {n} the notes list is empty")
 
 # Verify: the whole chain, ending at the last event's hash.
 if verify:

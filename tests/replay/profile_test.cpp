@@ -145,6 +145,82 @@ TEST_CASE("replay: diff names the fields that changed between two versions or tw
   }
 }
 
+// Every note of cyd as GET .../notes?version=V shows it, paged, in the profile's note shape.
+json HttpNotes(const PopulatedLedger& ledger, std::uint64_t version) {
+  json notes = json::array();
+  std::string cursor;
+  for (;;) {
+    json page = GetJson(ledger.port(), keys::kAgent,
+                        kCustomers + ledger.cyd + "/notes?limit=3&version=" + V(version) +
+                            (cursor.empty() ? "" : "&cursor=" + cursor));
+    for (json n : page["notes"]) {
+      for (const char* extra : {"sequence", "retracted", "retracted_at", "retracted_by"}) {
+        n.erase(extra);
+      }
+      notes.push_back(std::move(n));
+    }
+    if (page["next_cursor"].is_null()) return notes;
+    cursor = page["next_cursor"];
+  }
+}
+
+TEST_CASE("replay: profile, diff, list and export show every note, not only the latest few",
+          "[replay]") {
+  PopulatedLedger ledger;
+  ApiClient agent(ledger.port(), keys::kAgent);
+  const std::string notes_path = kCustomers + ledger.cyd + "/notes";
+  for (int i = 0; i < 8; ++i) {  // n2 .. n9: more than the profile's latest five
+    CheckOk(agent.Post(notes_path, {{"text", "cyd note " + std::to_string(i)}}), 201);
+  }
+  CheckOk(agent.Post(notes_path + "/n2/amendments", {{"text", "cyd note 0, amended"}}));  // v10
+  CheckOk(ApiClient(ledger.port(), keys::kManager).Delete(notes_path + "/n3"));           // v11
+  json http = GetJson(ledger.port(), keys::kAgent, kCustomers + ledger.cyd);
+  REQUIRE(http["version"] == 11);
+  CHECK(http["notes"].size() == 5);  // the HTTP profile: the latest five (n5 .. n9)
+  CHECK(http["counts"]["notes"] == 7);
+
+  // profile: the HTTP profile, with every note of then in place of the few.
+  for (std::uint64_t v : {9u, 11u}) {
+    INFO("--version " << v);
+    json replayed = ParseOut(ledger.Replay("profile", {ledger.cyd, "--version", V(v)}));
+    json expected =
+        GetJson(ledger.port(), keys::kAgent, kCustomers + ledger.cyd + "?version=" + V(v));
+    expected["notes"] = HttpNotes(ledger, v);
+    CHECK(replayed == expected);
+    CHECK(replayed["notes"].size() == (v == 9 ? 8u : 7u));
+  }
+  json now = ParseOut(ledger.Replay("profile", {ledger.cyd}));
+  CHECK(now["notes"][0]["id"] == "n2");
+  CHECK(now["notes"][0]["text"] == "cyd note 0, amended");
+
+  // diff: the amendment of a note the HTTP profile no longer shows, and the retraction.
+  json d = ParseOut(ledger.Replay("diff", {ledger.cyd, "9", "11", "--format", "json"}));
+  CHECK(ChangeOf(d["changes"], "/notes/n2/text") ==
+        json{{"field", "/notes/n2/text"}, {"from", "cyd note 0"}, {"to", "cyd note 0, amended"}});
+  CHECK(ChangeOf(d["changes"], "/notes/n3")["to"].is_null());
+
+  // list: the same document as the HTTP list endpoint, one page or all of them.
+  json page = ParseOut(ledger.Replay("list", {ledger.cyd, "notes", "--limit", "3"}));
+  CHECK(page == GetJson(ledger.port(), keys::kAgent, notes_path + "?limit=3"));
+  CHECK(page["next_cursor"] == "5");
+  json rest =
+      ParseOut(ledger.Replay("list", {ledger.cyd, "notes", "--after", "5", "--limit", "3"}));
+  CHECK(rest == GetJson(ledger.port(), keys::kAgent, notes_path + "?limit=3&cursor=5"));
+  json all = ParseOut(ledger.Replay("list", {ledger.cyd, "notes", "--version", "9"}));
+  CHECK(all["version"] == 9);
+  CHECK(all["notes"].size() == 8);
+  CHECK(all["notes"][0]["text"] == "cyd note 0");  // as it was then
+  CHECK(all["next_cursor"].is_null());
+  CheckError(ledger.Replay("list", {ledger.cyd, "notes", "--version", "99"}), 3);
+
+  // export: every note, the retracted one too.
+  json exported = ParseOut(ledger.Replay("export", {ledger.cyd}));
+  REQUIRE(exported["notes"].size() == 8);
+  CHECK(exported["notes"][1]["id"] == "n3");
+  CHECK(exported["notes"][1]["retracted"] == true);
+  CHECK(exported["notes"][1]["text"] == "cyd note 1");
+}
+
 TEST_CASE("replay: export equals the HTTP export, and reading it offline records no access",
           "[replay]") {
   PopulatedLedger ledger;

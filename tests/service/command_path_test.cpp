@@ -85,9 +85,22 @@ TEST_CASE("16 writers on one customer without If-Match all succeed, in dense ver
   auto profile = f.ledger().Profile(id);
   REQUIRE(profile.ok());
   CHECK(profile->version == 1 + kWriters * kNotesEach);
-  REQUIRE(profile->notes.size() == added.size());
   std::set<std::string> texts;
-  for (const domain::Note& note : profile->notes) CHECK(texts.insert(note.text).second);
+  ItemQuery query;
+  query.limit = 1000;
+  std::size_t listed = 0;
+  for (;;) {
+    auto page = f.ledger().Items(id, domain::ItemList::kNote, query);
+    REQUIRE(page.ok());
+    for (const domain::Item& item : page->items) {
+      REQUIRE(item.note() != nullptr);
+      CHECK(texts.insert(item.note()->text).second);
+      ++listed;
+    }
+    if (!page->next_cursor) break;
+    query.after = *page->next_cursor;
+  }
+  CHECK(listed == added.size());
   for (const auto& [version, text] : added) CHECK(texts.contains(text));
   auto folded = f.ledger().FoldFromLog(id, profile->version);
   REQUIRE(folded.ok());
@@ -168,6 +181,47 @@ TEST_CASE("changes queued behind a running one are decided against its result",
   auto profile = f.ledger().Profile(id);
   REQUIRE(profile.ok());
   CHECK(profile->version == 3);
+}
+
+// Two amendments of one note decided in the same round: the second must see the first's item
+// row, which is not committed yet (the round's overlay), or the note's revision would lose it.
+TEST_CASE("changes decided in one round see each other's item rows", "[service][command_path]") {
+  LedgerFixture f;
+  const std::string id = f.RegisterPerson("Ada", "Lovelace");
+  RequestContext author = LedgerFixture::As("agent-1", {domain::Role::kAgent, domain::Role::kManager});
+  REQUIRE(f.ledger().Execute(author, id, domain::AddNote{"first text"}).ok());  // note n2
+  Gate gate;
+  std::atomic<bool> armed{true};
+  f.SetClockHook([&] {
+    if (armed.exchange(false)) gate.Wait();
+  });
+  std::vector<std::thread> threads;
+  std::vector<Result<Outcome>> results(3, Status::Internal("not run"));
+  threads.emplace_back([&] { results[0] = f.ledger().Execute(author, id, domain::AddTag{"VIP"}); });
+  gate.AwaitBlocked(1);
+  threads.emplace_back(
+      [&] { results[1] = f.ledger().Execute(author, id, domain::AmendNote{"n2", "second text"}); });
+  while (f.ledger().ChangesWaiting(id) < 1) std::this_thread::yield();
+  threads.emplace_back(
+      [&] { results[2] = f.ledger().Execute(author, id, domain::AmendNote{"n2", "third text"}); });
+  while (f.ledger().ChangesWaiting(id) < 2) std::this_thread::yield();
+  gate.Open();
+  for (std::thread& t : threads) t.join();
+  for (const auto& r : results) REQUIRE(r.ok());
+
+  ItemQuery query;
+  auto page = f.ledger().Items(id, domain::ItemList::kNote, query);
+  REQUIRE(page.ok());
+  REQUIRE(page->items.size() == 1);
+  const domain::Note* note = page->items[0].note();
+  REQUIRE(note != nullptr);
+  CHECK(note->amendments == 2);
+  auto profile = f.ledger().Profile(id);
+  REQUIRE(profile.ok());
+  auto folded = f.ledger().ItemsFromLog(id, profile->version);
+  REQUIRE(folded.ok());
+  REQUIRE(folded->size() == 1);
+  CHECK((*folded)[0] == page->items[0]);
 }
 
 TEST_CASE("a full queue refuses with kUnavailable and changes nothing", "[service][command_path]") {

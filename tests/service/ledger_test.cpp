@@ -25,8 +25,8 @@ TEST_CASE("register, read, change and read back a customer", "[service]") {
   auto note = f.ledger().Execute(LedgerFixture::Agent(), id, domain::AddNote{"prefers mornings"});
   REQUIRE(note.ok());
   CHECK(note->first_version == 2);
-  CHECK(note->state.notes.size() == 1);
-  CHECK(note->state.notes[0].id == "n2");
+  CHECK(note->state.latest_notes.size() == 1);
+  CHECK(note->state.latest_notes[0].id == "n2");
 
   auto reread = f.ledger().Profile(id);
   REQUIRE(reread.ok());

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "ledger_fixture.h"
+#include "projection/item_rows.h"
 #include "store/event_store.h"
 
 namespace ledger::service {
@@ -142,7 +143,7 @@ void ExpectNoHits(const Scan& scan, const std::string& phase) {
 // One customer's personal data, each field carrying its own marker.
 struct Person {
   std::string first, last, line1, line2, city, info, email, note, amended, evidence, sms_evidence,
-      finance, contact, contact_email, reason, tag, external, phone_us, phone_uk;
+      finance, contact, contact_email, reason, tag, external, job, phone_us, phone_uk;
   std::string id;
 };
 
@@ -232,6 +233,7 @@ Person MakePerson(Markers& m) {
   p.reason = "asked by " + m.Next();
   p.tag = m.Next();
   p.external = m.Next();
+  p.job = "job-" + m.Next();  // a caller-chosen job id: kept only as a keyed token and sealed
   p.phone_us = m.Phone(true);
   p.phone_uk = m.Phone(false);
   return p;
@@ -275,7 +277,8 @@ std::string WritePerson(LedgerFixture& f, Person& p) {
   RequestContext once = agent;
   once.idempotency_key = "note-of-" + id;  // idempotency records are stored too
   Outcome note = ok(ledger.Execute(once, id, domain::AddNote{p.note, true}));
-  ok(ledger.Execute(agent, id, domain::AmendNote{note.state.notes.back().id, p.amended}));
+  const std::string note_id = "n" + std::to_string(note.first_version);
+  ok(ledger.Execute(agent, id, domain::AmendNote{note_id, p.amended}));  // a past item row
   domain::Consent email;
   email.channel = domain::Channel::Email;
   email.contact_point = p.email;
@@ -299,7 +302,8 @@ std::string WritePerson(LedgerFixture& f, Person& p) {
       agent, id,
       domain::LogCommunication{domain::CommunicationChannel::Email, domain::Direction::Outbound, 0,
                                contact.state.contacts.back().id}));
-  ok(ledger.Execute(agent, id, domain::RecordJob{"J1", domain::JobStatus::Completed}));
+  ok(ledger.Execute(agent, id, domain::RecordJob{p.job, domain::JobStatus::Booked}));
+  ok(ledger.Execute(agent, id, domain::RecordJob{p.job, domain::JobStatus::Completed}));
   ok(ledger.Execute(agent, id, domain::AddNote{p.note + " again", false}));
   ok(ledger.Execute(agent, id, domain::LogCall{domain::CallOutcome::Spoke}));
   return id;
@@ -364,6 +368,19 @@ TEST_CASE("no personal data reaches a file in plaintext; erasure shreds the data
   auto history = ledger.History(victim.id, 1, 1000);
   REQUIRE(history.ok());
   std::vector<HistoryEntry> before = *history;
+  // Its notes, communications, calls and jobs are rows of their own (current and past item
+  // rows, a job id row): the scans below cover them.
+  auto item_rows = [&](Ledger& l) {
+    std::size_t rows = 0;
+    REQUIRE(l.store()
+                .ScanRows(store::ColumnFamily::kItems, projection::ItemsPrefix(victim.id), "",
+                          [&](std::string_view, std::string_view) { return ++rows > 0; })
+                .ok());
+    return rows;
+  };
+  // 2 notes (one also as amended from), 1 communication, 1 job (also as it was, and its id), 1
+  // call.
+  CHECK(item_rows(ledger) == 8u);
 
   const std::vector<Needle>& pii = markers.needles();
   const std::vector<Needle> key = {{wrapped, "the erased customer's wrapped data key"}};
@@ -408,6 +425,7 @@ TEST_CASE("no personal data reaches a file in plaintext; erasure shreds the data
   auto gone = f.ledger().store().GetRow(store::ColumnFamily::kKeys, victim.id);
   REQUIRE(gone.ok());
   CHECK_FALSE(gone->has_value());
+  CHECK(item_rows(f.ledger()) == 0u);  // every item row went with the key
 
   // A customer registered and erased in one session: its key never left the memtable and the
   // write-ahead log.

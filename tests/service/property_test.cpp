@@ -31,6 +31,7 @@
 #include "domain/decide.h"
 #include "domain/enum_names.h"
 #include "ledger_fixture.h"
+#include "projection/item_rows.h"
 #include "projection/projector.h"
 #include "store/event_store.h"
 
@@ -195,12 +196,16 @@ std::string Diff(const CustomerState& a, const CustomerState& b) {
   LEDGER_DIFF(last_verified_at_us)
   LEDGER_DIFF(call_status)
   LEDGER_DIFF(call_status_at_us)
-  LEDGER_DIFF(notes)
+  LEDGER_DIFF(notes_added)
+  LEDGER_DIFF(notes_retracted)
+  LEDGER_DIFF(pinned_notes)
+  LEDGER_DIFF(latest_notes)
   LEDGER_DIFF(contacts)
   LEDGER_DIFF(consents)
   LEDGER_DIFF(communications_by_channel)
   LEDGER_DIFF(last_communication_at_us)
-  LEDGER_DIFF(jobs)
+  LEDGER_DIFF(calls_logged)
+  LEDGER_DIFF(jobs_by_status)
   LEDGER_DIFF(finance)
   LEDGER_DIFF(merged_from)
   LEDGER_DIFF(created_at_us)
@@ -231,6 +236,37 @@ Rows ScanAllRows(const store::EventStore& store, store::ColumnFamily cf,
   return rows;
 }
 
+// Every item of `list` as Ledger::Items shows it with `query` (retracted notes too), page by
+// page with a small page so cursors are exercised; checks that sequences only ever increase.
+std::vector<domain::Item> ListedItems(Ledger& ledger, const std::string& id, domain::ItemList list,
+                                      ItemQuery query = {}) {
+  query.limit = 7;
+  query.include_retracted = true;
+  std::vector<domain::Item> all;
+  for (;;) {
+    auto page = ledger.Items(id, list, query);
+    INFO(page.status().ToString());
+    REQUIRE(page.ok());
+    for (domain::Item& item : page->items) {
+      if (!all.empty()) CHECK(item.sequence > all.back().sequence);
+      all.push_back(std::move(item));
+    }
+    if (!page->next_cursor) break;
+    CHECK(*page->next_cursor == all.back().sequence);
+    query.after = *page->next_cursor;
+  }
+  return all;
+}
+
+// ItemsFromLog's items of one list.
+std::vector<domain::Item> Only(const std::vector<domain::Item>& items, domain::ItemList list) {
+  std::vector<domain::Item> out;
+  for (const domain::Item& item : items) {
+    if (item.list() == list) out.push_back(item);
+  }
+  return out;
+}
+
 std::vector<HistoryEntry> FullHistory(Ledger& ledger, const std::string& id) {
   std::vector<HistoryEntry> all;
   for (;;) {
@@ -253,6 +289,7 @@ class Driver {
   std::vector<std::string> ids;
   std::string hot;  // gets a fifth of the commands; never merged away or erased
   std::set<std::string> erased;
+  std::map<std::string, std::vector<std::string>> note_ids;  // every note added, by customer
   std::map<std::string, int> tally;  // "AddNote ok", "AddNote PermissionDenied", ...
   std::size_t commands = 0;
   std::size_t unexpected = 0;
@@ -320,8 +357,8 @@ class Driver {
         {50, [&] { SmsStop(); }},
         {40, [&] { EmailBounce(); }},
         {80, [&] { AddNote(id); }},
-        {50, [&] { AmendNote(id, st); }},
-        {30, [&] { RetractNote(id, st); }},
+        {50, [&] { AmendNote(id); }},
+        {30, [&] { RetractNote(id); }},
         {20, [&] { VerifyInfo(id, st); }},
         {40, [&] { Tag(id); }},
         {30, [&] { Run("LogCall", id, domain::LogCall{rnd_.PickEnum<domain::CallOutcome>()}); }},
@@ -655,13 +692,17 @@ class Driver {
 
   void AddNote(const std::string& id) {
     domain::AddNote note{rnd_.Chance(0.03) ? "" : "note " + rnd_.Letters(8), rnd_.Chance(0.1)};
-    if (!rnd_.Chance(0.05)) return Run("AddNote", id, note);
-    // An idempotent retry returns the first outcome and appends nothing.
     RequestContext ctx = Context();
-    ctx.idempotency_key = "note-" + rnd_.Hex(16);
+    const bool retried = rnd_.Chance(0.05);
+    if (retried) ctx.idempotency_key = "note-" + rnd_.Hex(16);
     auto first = f_.ledger().Execute(ctx, id, note);
     if (!Record("AddNote", first.status())) return;
     CheckOutcome("AddNote", *first);
+    if (first->first_version != 0) {
+      note_ids[id].push_back("n" + std::to_string(first->first_version));
+    }
+    if (!retried) return;
+    // An idempotent retry returns the first outcome and appends nothing.
     auto retry = f_.ledger().Execute(ctx, id, note);
     if (!Record("AddNote retry", retry.status())) return;
     if (first->first_version != 0) {
@@ -672,19 +713,33 @@ class Driver {
     }
   }
 
-  std::string PickNote(const CustomerState& st) {
-    if (st.notes.empty() || rnd_.Chance(0.05)) return "n99999";
-    return rnd_.Pick(st.notes).id;
+  // Any note the customer ever had (retracted ones too, and ones long gone from the profile's
+  // few), sometimes one it never had.
+  std::string PickNote(const std::string& id) {
+    const std::vector<std::string>& notes = note_ids[id];
+    if (notes.empty() || rnd_.Chance(0.05)) return "n99999";
+    return rnd_.Pick(notes);
   }
 
-  void AmendNote(const std::string& id, const CustomerState& st) {
-    std::string text = rnd_.Chance(0.1) && !st.notes.empty() ? st.notes.front().text
-                                                             : "amended " + rnd_.Letters(8);
-    Run("AmendNote", id, domain::AmendNote{PickNote(st), text});
+  void AmendNote(const std::string& id) {
+    const std::string note = PickNote(id);
+    std::string text = "amended " + rnd_.Letters(8);
+    if (rnd_.Chance(0.1) && note != "n99999" && !erased.contains(id)) {  // its text: a no-op
+      ItemQuery one;
+      one.after = *domain::NoteSequence(note) - 1;
+      one.limit = 1;
+      one.include_retracted = true;
+      auto page = f_.ledger().Items(id, domain::ItemList::kNote, one);
+      REQUIRE(page.ok());
+      REQUIRE(page->items.size() == 1);
+      REQUIRE(page->items[0].note()->id == note);
+      text = page->items[0].note()->text;
+    }
+    Run("AmendNote", id, domain::AmendNote{note, text});
   }
 
-  void RetractNote(const std::string& id, const CustomerState& st) {
-    Run("RetractNote", id, domain::RetractNote{PickNote(st)}, Context(rnd_.Chance(0.4)));
+  void RetractNote(const std::string& id) {
+    Run("RetractNote", id, domain::RetractNote{PickNote(id)}, Context(rnd_.Chance(0.4)));
   }
 
   void VerifyInfo(const std::string& id, const CustomerState& st) {
@@ -882,6 +937,12 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
       }
       INFO("erased at version " << profile->version);
       CHECK(left == std::vector<std::uint64_t>{});
+      // So are its items: every list is empty, and no row of its is left.
+      CHECK(ScanAllRows(ledger.store(), store::ColumnFamily::kItems, projection::ItemsPrefix(id))
+                .empty());
+      for (domain::ItemList list : domain::kItemLists) {
+        CHECK(ListedItems(ledger, id, list).empty());
+      }
       continue;
     }
     if (profile->status == domain::CustomerStatus::kMerged) ++merged;
@@ -890,6 +951,20 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
     REQUIRE(folded.ok());
     INFO(Diff(*profile, *folded));
     CHECK(*profile == *folded);
+    // Every list, page by page, is what the fold of the log makes of it.
+    auto from_log = ledger.ItemsFromLog(id, profile->version);
+    INFO(from_log.status().ToString());
+    REQUIRE(from_log.ok());
+    for (domain::ItemList list : domain::kItemLists) {
+      INFO("list " << domain::ItemListName(list));
+      CHECK(ListedItems(ledger, id, list) == Only(*from_log, list));
+    }
+    // The note count is the number of notes the list endpoint shows (retracted ones left out).
+    ItemQuery shown;
+    shown.limit = 1000;
+    auto notes = ledger.Items(id, domain::ItemList::kNote, shown);
+    REQUIRE(notes.ok());
+    CHECK(notes->items.size() == profile->notes_added - profile->notes_retracted);
     // A snapshot at exactly every fifth version, none elsewhere.
     Rows snapshots = ScanAllRows(ledger.store(), store::ColumnFamily::kSnapshots,
                                  projection::SnapshotPrefix(id));
@@ -918,7 +993,8 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
   for (const std::string& id : travellers) {
     INFO("time travel of customer " << id);
     std::vector<HistoryEntry> history = FullHistory(ledger, id);
-    std::vector<CustomerState> folds;  // folds[v - 1]
+    std::vector<CustomerState> folds;                   // folds[v - 1]
+    std::vector<std::vector<domain::Item>> item_folds;  // item_folds[v - 1]
     for (const HistoryEntry& h : history) {
       REQUIRE(h.version == folds.size() + 1);
       auto folded = ledger.FoldFromLog(id, h.version);
@@ -927,6 +1003,10 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
       CHECK(folded->version == h.version);
       CHECK(folded->updated_at_us == h.recorded_at_us);
       folds.push_back(std::move(folded).value());
+      auto items = ledger.ItemsFromLog(id, h.version);
+      INFO(items.status().ToString());
+      REQUIRE(items.ok());
+      item_folds.push_back(std::move(items).value());
     }
     for (const HistoryEntry& h : history) {
       INFO("version " << h.version << " of " << history.size());
@@ -935,6 +1015,14 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
       REQUIRE(at.ok());
       if (*at != folds[h.version - 1]) {
         FAIL_CHECK("ProfileAtVersion " << Diff(*at, folds[h.version - 1]));
+      }
+      // Each list at that version: the items of then, each as it was then.
+      for (domain::ItemList list : domain::kItemLists) {
+        ItemQuery then;
+        then.version = h.version;
+        if (ListedItems(ledger, id, list, then) != Only(item_folds[h.version - 1], list)) {
+          FAIL_CHECK("Items at version " << h.version << ", list " << domain::ItemListName(list));
+        }
       }
       // At an instant, the state after the last event recorded at or before it (one append's
       // events, and appends in the same microsecond, share their time).
@@ -945,6 +1033,13 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
       REQUIRE(as_of.ok());
       if (*as_of != folds[last - 1]) {
         FAIL_CHECK("ProfileAsOf " << Diff(*as_of, folds[last - 1]));
+      }
+      ItemQuery at_instant;
+      at_instant.as_of_us = h.recorded_at_us;
+      for (domain::ItemList list : {domain::ItemList::kNote, domain::ItemList::kJob}) {
+        if (ListedItems(ledger, id, list, at_instant) != Only(item_folds[last - 1], list)) {
+          FAIL_CHECK("Items as of " << h.recorded_at_us << ", list " << domain::ItemListName(list));
+        }
       }
       // Just before it: the state before the first event at that instant.
       std::size_t first = h.version;
@@ -1013,6 +1108,8 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
   Rows all_snapshots = ScanAllRows(st, store::ColumnFamily::kSnapshots, "");
   Rows index = ScanAllRows(st, store::ColumnFamily::kIndex, "");
   CHECK(index.size() > d.ids.size());
+  Rows items = ScanAllRows(st, store::ColumnFamily::kItems, "");
+  CHECK(items.size() > d.ids.size());
 
   REQUIRE(ledger.Rebuild().ok());
 
@@ -1029,6 +1126,10 @@ TEST_CASE("random commands keep projection, history, snapshots and rebuild consi
   Rows rebuilt_index = ScanAllRows(st, store::ColumnFamily::kIndex, "");
   CHECK(rebuilt_index.size() == index.size());
   CHECK(rebuilt_index == index);
+  // Every item row (current and past revisions, job ids) byte for byte.
+  Rows rebuilt_items = ScanAllRows(st, store::ColumnFamily::kItems, "");
+  CHECK(rebuilt_items.size() == items.size());
+  CHECK(rebuilt_items == items);
   search_checks();
 
   // (d) The hash chains verify.
@@ -1052,10 +1153,12 @@ TEST_CASE("an erasure at a snapshot version leaves no snapshot behind", "[servic
   CHECK(ScanAllRows(st, store::ColumnFamily::kSnapshots, projection::SnapshotPrefix(id)).empty());
   Rows profiles = ScanAllRows(st, store::ColumnFamily::kProfiles, "");
   Rows index = ScanAllRows(st, store::ColumnFamily::kIndex, "");
+  CHECK(ScanAllRows(st, store::ColumnFamily::kItems, "").empty());  // the notes went too
   REQUIRE(f.ledger().Rebuild().ok());
   CHECK(ScanAllRows(st, store::ColumnFamily::kSnapshots, "").empty());
   CHECK(ScanAllRows(st, store::ColumnFamily::kProfiles, "") == profiles);
   CHECK(ScanAllRows(st, store::ColumnFamily::kIndex, "") == index);
+  CHECK(ScanAllRows(st, store::ColumnFamily::kItems, "").empty());
 }
 
 // ---- Concurrency ------------------------------------------------------------------------------
@@ -1175,6 +1278,12 @@ TEST_CASE("concurrent random commands on shared customers lose and duplicate not
     REQUIRE(folded.ok());
     INFO(Diff(*profile, *folded));
     CHECK(*profile == *folded);
+    auto items = f.ledger().ItemsFromLog(id, profile->version);
+    REQUIRE(items.ok());
+    for (domain::ItemList list : domain::kItemLists) {
+      INFO("list " << domain::ItemListName(list));
+      CHECK(ListedItems(f.ledger(), id, list) == Only(*items, list));
+    }
 
     // Every successful change got its own versions; together they are the whole stream after
     // the registration, with no gap and no overlap.

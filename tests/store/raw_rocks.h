@@ -42,6 +42,13 @@ class RawLedger {
     wo.sync = true;
     REQUIRE(db_->Put(wo, handles_.at(cf), key, value).ok());
   }
+  // Drops a whole column family: what a ledger written before that family existed looks like.
+  void DropFamily(const std::string& cf) {
+    REQUIRE(db_->DropColumnFamily(handles_.at(cf)).ok());
+    REQUIRE(db_->DestroyColumnFamilyHandle(handles_.at(cf)).ok());
+    handles_.erase(cf);
+  }
+  bool HasFamily(const std::string& cf) const { return handles_.contains(cf); }
   void Delete(const std::string& cf, const std::string& key) {
     rocksdb::WriteOptions wo;
     wo.sync = true;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "raw_rocks.h"
 #include "store_fixture.h"
 
 namespace ledger::store {
@@ -76,6 +77,50 @@ TEST_CASE("a read-only store refuses every write and leaves the directory as it 
   auto row = f.store().GetRow(ColumnFamily::kProfiles, "k");
   REQUIRE(row.ok());
   CHECK_FALSE(row->has_value());
+}
+
+// Format compatibility: `items` (column family 11) was added after ledgers existed. An older
+// ledger has no such family; both ways of opening it must still work.
+TEST_CASE("a ledger written before the items family existed still opens", "[store][read-only]") {
+  StoreFixture f;
+  REQUIRE(f.store().Append(Request("s", ExpectedVersion::Any(), {"one"})).ok());
+  REQUIRE(f.store().PutRows({{ColumnFamily::kProfiles, "k", "v"}}).ok());
+  f.Close();
+  {
+    testing::RawLedger raw(f.path());
+    REQUIRE(raw.HasFamily("items"));
+    raw.DropFamily("items");
+  }
+
+  SECTION("read-only: the missing family reads as empty") {
+    std::unique_ptr<EventStore> reader = OpenReadOnly(f.path());
+    CHECK(reader->global_head().position == 1);
+    auto profile = reader->GetRow(ColumnFamily::kProfiles, "k");
+    REQUIRE(profile.ok());
+    CHECK(*profile == std::optional<std::string>("v"));
+    auto item = reader->GetRow(ColumnFamily::kItems, "k");
+    REQUIRE(item.ok());
+    CHECK_FALSE(item->has_value());
+    int visited = 0;
+    auto count = [&](std::string_view, std::string_view) { return ++visited > 0; };
+    CHECK(reader->ScanRows(ColumnFamily::kItems, "", "", count).ok());
+    CHECK(reader->ScanRowsBackward(ColumnFamily::kItems, "", "z", count).ok());
+    CHECK(visited == 0);
+    CHECK_FALSE(reader->IntProperty(ColumnFamily::kItems, "rocksdb.estimate-num-keys"));
+    reader.reset();
+    testing::RawLedger raw(f.path());
+    CHECK_FALSE(raw.HasFamily("items"));  // a reader creates nothing
+  }
+  SECTION("writing: the family is created") {
+    f.Reopen();
+    REQUIRE(f.store().PutRows({{ColumnFamily::kItems, "k", "item"}}).ok());
+    auto item = f.store().GetRow(ColumnFamily::kItems, "k");
+    REQUIRE(item.ok());
+    CHECK(*item == std::optional<std::string>("item"));
+    f.Close();
+    testing::RawLedger raw(f.path());
+    CHECK(raw.HasFamily("items"));
+  }
 }
 
 TEST_CASE("a read-only open of a missing ledger fails and creates nothing", "[store][read-only]") {

@@ -15,20 +15,28 @@ struct ExecuteOptions {
   std::size_t writers = 64;
   double seconds = 3;
   std::size_t rounds = 3;
-  // "call": LogCall (the profile keeps its size); "note": AddNote with 100 bytes of text (every
-  // note stays in the profile, so the profile each command reads and rewrites grows during the
-  // run).
+  // "call": LogCall; "note": AddNote with 100 bytes of text. Neither grows the profile: calls
+  // and notes are items in rows of their own.
   std::string command = "call";
+  // With "note": also AddNote on customers that already have this many notes each, against
+  // AddNote on fresh customers in the same rounds (invariant 9: the cost of a command does not
+  // grow with the customer's history). 0: not measured.
+  std::size_t history_notes = 10'000;
   std::string dir;  // empty: a new directory under the system's temp directory
 };
 
 // Measures once how large the command's sealed payload is, then per round (interleaved, order
-// alternating, medians reported), each side in a fresh directory with Durability::kSync:
+// alternating, medians reported), each side in a fresh directory with Durability::kSync
+// (but see `history` below):
 //   ours   `writers` threads, each running the command on its own customer (registered before
 //          the clock starts) through Ledger::Execute: projection read, decide, seal, projection
 //          rows, one append of the event and its rows
 //   plain  `writers` threads, each appending single events with payloads of that sealed size to
 //          its own stream through store::EventStore::Append (the append benchmark's "ours")
+//   history (command "note", history_notes > 0) the "ours" loop on `writers` customers that
+//          already have history_notes notes each: one directory, populated once before the first
+//          round (async, then reopened with kSync), shared by the rounds; its figure's baseline is
+//          "ours" of the same rounds, so its ratio is the cost of a long history
 // Progress goes to stderr.
 Result<Report> RunExecuteBench(const ExecuteOptions& options);
 

@@ -16,6 +16,7 @@
 #include "crypto/shared_aead.h"
 #include "domain/commands.h"
 #include "domain/evolve.h"
+#include "domain/items.h"
 #include "domain/rules.h"
 #include "raw_db.h"
 #include "service/event_codec.h"
@@ -68,6 +69,8 @@ struct Customer {
   std::size_t index = 0;
   CustomerState state;  // as the last command left it
   std::uint64_t commands = 0;
+  std::string last_job;  // the job recorded last, and its status (jobs are items, not state)
+  domain::JobStatus last_job_status = domain::JobStatus::Booked;
 };
 
 Result<Outcome> RegisterOne(Ledger& ledger, std::size_t index) {
@@ -143,18 +146,20 @@ Result<Outcome> NextCommand(Ledger& ledger, Customer& c, std::mt19937_64& rng) {
   }
   if (pick < 98) {
     domain::RecordJob job;
-    if (!s.jobs.empty() && rng() % 2 == 0) {
-      job.job_id = s.jobs.back().id;
-      job.status = static_cast<domain::JobStatus>((static_cast<int>(s.jobs.back().status) + 1) % 3);
+    if (!c.last_job.empty() && rng() % 2 == 0) {
+      job.job_id = c.last_job;
+      job.status = static_cast<domain::JobStatus>((static_cast<int>(c.last_job_status) + 1) % 3);
     } else {
       job.job_id = fmt::format("J{}-{}", c.index, n);
       job.status = domain::JobStatus::Booked;
     }
+    c.last_job = job.job_id;
+    c.last_job_status = job.status;
     return ledger.Execute(ctx, s.id, job);
   }
-  if (!s.notes.empty()) {
-    return ledger.Execute(ctx, s.id,
-                          domain::AmendNote{s.notes.back().id, NoteText(c.index, n) + " Amended."});
+  if (!s.latest_notes.empty()) {
+    return ledger.Execute(
+        ctx, s.id, domain::AmendNote{s.latest_notes.back().id, NoteText(c.index, n) + " Amended."});
   }
   return ledger.Execute(ctx, s.id, domain::AddNote{NoteText(c.index, n), false});
 }
@@ -230,8 +235,9 @@ Status CheckCount(std::string_view what, std::uint64_t got, std::uint64_t expect
   return Status::Internal(fmt::format("{} visited {} events, expected {}", what, got, expected));
 }
 
-// ours: open + Evolve every event, customer by customer. The folded states are kept in `folded`
-// (emptied before the clock starts, so destroying the previous round's is not timed).
+// ours: open + fold (FoldEvent: the state and the items) every event, customer by customer. The
+// folded states are kept in `folded` (emptied before the clock starts, so destroying the previous
+// round's is not timed).
 Result<double> FoldInMemory(const Loaded& loaded, std::vector<CustomerState>& folded) {
   folded.clear();
   folded.reserve(loaded.streams.size());
@@ -240,11 +246,14 @@ Result<double> FoldInMemory(const Loaded& loaded, std::vector<CustomerState>& fo
   SteadyClock::time_point begin = SteadyClock::now();
   for (const Stream& s : loaded.streams) {
     CustomerState state;
+    domain::MemoryItems items;  // the notes and jobs later events change
     for (const store::Event& e : s.events) {
       store::EventView view = e.view();
       Result<const domain::fb::EventPayload*> payload = service::OpenPayload(view, *s.key, &buffer);
       if (!payload.ok()) return payload.status().WithContext("folding " + s.id);
-      state = domain::Evolve(std::move(state), **payload, service::MetaOf(view));
+      if (!domain::FoldEvent(state, **payload, service::MetaOf(view), items).ok()) {
+        return Status::Internal("folding " + s.id + " from memory failed");
+      }
       ++events;
     }
     folded.push_back(std::move(state));

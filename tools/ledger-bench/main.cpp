@@ -104,10 +104,14 @@ void AddExecuteOptions(CLI::App& cmd, ExecuteOptions& o) {
   cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
       ->capture_default_str()
       ->check(CLI::Range(kMinRounds, kMaxRounds));
-  cmd.add_option("--command", o.command,
-                 "call: LogCall; note: AddNote with 100 bytes of text (the profile grows)")
+  cmd.add_option("--command", o.command, "call: LogCall; note: AddNote with 100 bytes of text")
       ->capture_default_str()
       ->check(CLI::IsMember({"call", "note"}));
+  cmd.add_option("--history-notes", o.history_notes,
+                 "With --command note: also AddNote on customers that already have this many "
+                 "notes, against AddNote on fresh ones (0: skip)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{10'000'000}));
   AddDirOption(cmd, o.dir);
 }
 

@@ -87,7 +87,7 @@ Result<Outcome> NextCommand(Ledger& ledger, const CustomerState& s, std::uint64_
 struct Populated {
   std::string id;
   std::uint64_t events = 0;  // in the customer's stream
-  std::size_t notes = 0;     // in its final profile
+  std::uint64_t notes = 0;   // in its final profile's count
   std::size_t tags = 0;
 };
 
@@ -113,7 +113,7 @@ Result<Populated> Populate(const std::string& data_dir, std::uint64_t events) {
       state = std::move(next->state);
     }
     populated.events = state.version;
-    populated.notes = state.notes.size();
+    populated.notes = state.notes_added - state.notes_retracted;
     populated.tags = state.tags.size();
   }  // closes the ledger
   fmt::print(stderr, "timetravel: populated 1 customer with {} events in {:.1f} s\n",

@@ -29,6 +29,15 @@ struct DiffOptions {
   std::string from, to;  // a version (digits) or an RFC 3339 time
   std::string format = "text";
 };
+struct ListOptions {
+  std::string customer;
+  std::string list;  // notes | communications | calls | jobs
+  std::optional<std::uint64_t> version;
+  std::optional<std::string> as_of;
+  std::uint64_t after = 0;           // cursor: the last sequence of the previous page
+  std::optional<std::size_t> limit;  // one page of this size; absent: every item
+  bool include_retracted = false;
+};
 struct VerifyOptions {
   std::optional<std::string> customer;
   std::string format = "text";
@@ -45,6 +54,7 @@ struct StatsOptions {
 Exit RunHistory(const CommonOptions& c, const HistoryOptions& o, std::ostream& out);
 Exit RunProfile(const CommonOptions& c, const ProfileOptions& o, std::ostream& out);
 Exit RunDiff(const CommonOptions& c, const DiffOptions& o, std::ostream& out);
+Exit RunList(const CommonOptions& c, const ListOptions& o, std::ostream& out);
 Exit RunExport(const CommonOptions& c, const std::string& customer, std::ostream& out,
                std::ostream& err);
 Exit RunVerify(const CommonOptions& c, const VerifyOptions& o, std::ostream& out,

@@ -1,11 +1,12 @@
-// history, profile, diff, export: one customer, read through the Ledger facade exactly as the
-// HTTP API reads it (same folds, same JSON views).
+// history, profile, diff, list, export: one customer, read through the Ledger facade exactly as
+// the HTTP API reads it (same folds, same JSON views).
 #include <algorithm>
 #include <charconv>
 #include <limits>
 
 #include "commands.h"
 #include "common/clock.h"
+#include "domain/items.h"
 #include "domain/json_diff.h"
 #include "domain/profile_view.h"
 #include "history_output.h"
@@ -36,13 +37,50 @@ Exit TimeOption(const std::string& option, const std::optional<std::string>& tex
   return {};
 }
 
-// The profile as GET /v1/customers/{id} shows it to a key without the finance role.
-nlohmann::json ProfileView(service::Ledger& ledger, const domain::CustomerState& state) {
+// Every item of `list` at `version`, following the cursors (retracted notes only when asked).
+Result<std::vector<domain::Item>> AllItems(service::Ledger& ledger, const std::string& customer,
+                                           domain::ItemList list, std::uint64_t version,
+                                           bool include_retracted) {
+  std::vector<domain::Item> all;
+  service::ItemQuery query;
+  query.version = version;
+  query.limit = 1000;
+  query.include_retracted = include_retracted;
+  for (;;) {
+    LEDGER_ASSIGN_OR_RETURN(service::ItemPage page, ledger.Items(customer, list, query));
+    for (domain::Item& item : page.items) all.push_back(std::move(item));
+    if (!page.next_cursor) return all;
+    query.after = *page.next_cursor;
+  }
+}
+
+// Every note of the customer at `state`'s version that the profile would show were it not
+// limited to the pinned and latest few: all of them, retracted ones left out.
+Result<std::vector<domain::Note>> AllNotes(service::Ledger& ledger,
+                                           const domain::CustomerState& state) {
+  std::vector<domain::Note> notes;
+  if (state.version == 0) return notes;
+  LEDGER_ASSIGN_OR_RETURN(
+      std::vector<domain::Item> items,
+      AllItems(ledger, state.id, domain::ItemList::kNote, state.version, false));
+  for (const domain::Item& item : items) notes.push_back(*item.note());
+  return notes;
+}
+
+// The profile as GET /v1/customers/{id} shows it to a key without the finance role, except that
+// `notes` holds every note of then (the HTTP profile has only the pinned and latest few, and
+// GET /v1/customers/{id}/notes pages through the rest).
+Result<nlohmann::json> ProfileView(service::Ledger& ledger, const domain::CustomerState& state) {
   domain::ViewOptions view;
   view.now_us = SystemNowMicros();
   view.config = ledger.options().domain;
   view.include_finance = false;
-  return domain::ProfileJson(state, view);
+  nlohmann::json profile = domain::ProfileJson(state, view);
+  LEDGER_ASSIGN_OR_RETURN(std::vector<domain::Note> notes, AllNotes(ledger, state));
+  nlohmann::json all = nlohmann::json::array();
+  for (const domain::Note& n : notes) all.push_back(domain::NoteJson(n));
+  profile["notes"] = std::move(all);
+  return profile;
 }
 
 // A diff operand: all digits = a version, otherwise a time.
@@ -119,7 +157,9 @@ Exit RunProfile(const CommonOptions& c, const ProfileOptions& o, std::ostream& o
   if (state->version == 0) {
     return Fail(kExitNotFound, "customer " + o.customer + " did not exist at " + *o.as_of);
   }
-  out << ProfileView(ledger, *state).dump(2) << "\n";
+  Result<nlohmann::json> profile = ProfileView(ledger, *state);
+  if (!profile.ok()) return FromStatus(profile.status());
+  out << profile->dump(2) << "\n";
   return {};
 }
 
@@ -134,8 +174,14 @@ Exit RunDiff(const CommonOptions& c, const DiffOptions& o, std::ostream& out) {
   domain::ViewOptions view;
   view.now_us = SystemNowMicros();
   view.config = ledger.options().domain;
-  nlohmann::json changes = domain::FieldChangesToJson(
-      domain::DiffJson(domain::ProfileChangeView(*a, view), domain::ProfileChangeView(*b, view)));
+  // Every note of each side, so notes added, amended or retracted in between show.
+  Result<std::vector<domain::Note>> notes_a = AllNotes(ledger, *a);
+  if (!notes_a.ok()) return FromStatus(notes_a.status());
+  Result<std::vector<domain::Note>> notes_b = AllNotes(ledger, *b);
+  if (!notes_b.ok()) return FromStatus(notes_b.status());
+  nlohmann::json changes =
+      domain::FieldChangesToJson(domain::DiffJson(domain::ProfileChangeView(*a, view, *notes_a),
+                                                  domain::ProfileChangeView(*b, view, *notes_b)));
   if (o.format == "json") {
     out << nlohmann::json{{"customer", o.customer},
                           {"from", {{"version", a->version}}},
@@ -146,6 +192,49 @@ Exit RunDiff(const CommonOptions& c, const DiffOptions& o, std::ostream& out) {
   } else {
     PrintChanges(changes, "", out);
   }
+  return {};
+}
+
+Exit RunList(const CommonOptions& c, const ListOptions& o, std::ostream& out) {
+  std::optional<std::int64_t> as_of;
+  if (Exit e = TimeOption("--as-of", o.as_of, &as_of); e.code != kExitOk) return e;
+  std::optional<domain::ItemList> list;
+  for (domain::ItemList l : domain::kItemLists) {
+    if (domain::ItemListName(l) == o.list) list = l;
+  }
+  if (!list) {
+    return Fail(kExitUsage, "no list '" + o.list + "': notes, communications, calls or jobs");
+  }
+  Opened opened;
+  if (Exit e = OpenForCustomer(c, &opened); e.code != kExitOk) return e;
+  service::ItemQuery query;
+  query.version = o.version;
+  query.as_of_us = as_of;
+  query.after = o.after;
+  query.limit = o.limit.value_or(1000);
+  query.include_retracted = o.include_retracted;
+  if (query.limit < 1 || query.limit > 1000) return Fail(kExitUsage, "--limit must be 1-1000");
+  // One page with --limit; otherwise every page.
+  nlohmann::json items = nlohmann::json::array();
+  Result<service::ItemPage> page = opened.ledger->Items(o.customer, *list, query);
+  for (;;) {
+    if (!page.ok()) return FromStatus(page.status());
+    for (const domain::Item& item : page->items) items.push_back(domain::ItemJson(item));
+    if (o.limit || !page->next_cursor) break;
+    query.after = *page->next_cursor;
+    query.version = page->version;  // the same version for every page
+    query.as_of_us.reset();
+    page = opened.ledger->Items(o.customer, *list, query);
+  }
+  nlohmann::json next = o.limit && page->next_cursor
+                            ? nlohmann::json(std::to_string(*page->next_cursor))
+                            : nlohmann::json(nullptr);
+  out << nlohmann::json{{"customer_id", o.customer},
+                        {"version", page->version},
+                        {o.list, std::move(items)},
+                        {"next_cursor", std::move(next)}}
+             .dump(2)
+      << "\n";
   return {};
 }
 

@@ -1,8 +1,8 @@
 // ledger-replay: the compliance and debugging tool. Reads a ledger's data directory (the one
 // ledgerd --data uses) while ledgerd runs, or a stopped one or a backup: a customer's history,
-// profile at any version or instant, diffs, verification of the hash chains, the data subject
-// export, a raw dump of the log, statistics; and rebuilds projections offline. See
-// docs/replay.md and `ledger-replay SUBCOMMAND --help`.
+// profile at any version or instant, diffs, its notes and other lists, verification of the hash
+// chains, the data subject export, a raw dump of the log, statistics; and rebuilds projections
+// offline. See docs/replay.md and `ledger-replay SUBCOMMAND --help`.
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   HistoryOptions history;
   ProfileOptions profile;
   DiffOptions diff;
+  ListOptions list;
   VerifyOptions verify;
   std::string export_customer;
   DumpOptions dump;
@@ -70,6 +71,22 @@ int main(int argc, char** argv) {
   d->add_option("a", diff.from, "From: a version number or an RFC 3339 time")->required();
   d->add_option("b", diff.to, "To: a version number or an RFC 3339 time")->required();
   AddFormat(d, &diff.format, {"text", "json"});
+
+  CLI::App* l = app.add_subcommand(
+      "list", "A growing list (notes, communications, calls, jobs), now or as it was");
+  AddCommon(l, &common);
+  l->add_option("customer", list.customer, "Customer id")->required();
+  l->add_option("list", list.list, "notes, communications, calls or jobs")
+      ->required()
+      ->check(CLI::IsMember({"notes", "communications", "calls", "jobs"}));
+  CLI::Option* list_version = l->add_option("--version", list.version, "The list at this version")
+                                  ->check(CLI::NonNegativeNumber);
+  l->add_option("--as-of", list.as_of, "The list as of this RFC 3339 time")->excludes(list_version);
+  l->add_option("--after", list.after, "Cursor: items after this sequence (a next_cursor)")
+      ->check(CLI::NonNegativeNumber);
+  l->add_option("--limit", list.limit, "One page of at most this many items (default: all)")
+      ->check(CLI::Range(1, 1000));
+  l->add_flag("--retracted", list.include_retracted, "Include retracted notes");
 
   CLI::App* v = app.add_subcommand(
       "verify", "Recompute hash chains (one customer, or the whole ledger) and print the digest");
@@ -115,6 +132,7 @@ int main(int argc, char** argv) {
     if (h->parsed()) result = RunHistory(common, history, std::cout);
     if (p->parsed()) result = RunProfile(common, profile, std::cout);
     if (d->parsed()) result = RunDiff(common, diff, std::cout);
+    if (l->parsed()) result = RunList(common, list, std::cout);
     if (v->parsed()) result = RunVerify(common, verify, std::cout, std::cerr);
     if (e->parsed()) result = RunExport(common, export_customer, std::cout, std::cerr);
     if (u->parsed()) result = RunDump(common, dump, std::cout, std::cerr);
