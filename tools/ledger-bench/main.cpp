@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "append_bench.h"
+#include "contention_bench.h"
 #include "execute_bench.h"
 #include "fold_bench.h"
 #include "http_bench.h"
@@ -23,6 +24,7 @@
 namespace {
 
 using ledger::bench::AppendOptions;
+using ledger::bench::ContentionOptions;
 using ledger::bench::ExecuteOptions;
 using ledger::bench::FoldOptions;
 using ledger::bench::HttpOptions;
@@ -111,6 +113,25 @@ void AddExecuteOptions(CLI::App& cmd, ExecuteOptions& o) {
   AddDirOption(cmd, o.dir);
 }
 
+void AddContentionOptions(CLI::App& cmd, ContentionOptions& o) {
+  cmd.add_option("--writers", o.writers,
+                 "Writer threads: all on one customer, and as many each on its own customer")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxThreads));
+  cmd.add_option("--seconds", o.seconds, "Duration of each measurement")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  cmd.add_option("--command", o.command,
+                 "note: AddNote with 100 bytes of text (issue 11's command; the profile grows); "
+                 "call: LogCall (the profile keeps its size)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"note", "call"}));
+  AddDirOption(cmd, o.dir);
+}
+
 void AddTimeTravelOptions(CLI::App& cmd, TimeTravelOptions& o) {
   cmd.add_option("--events", o.events, "Events in the one customer's stream")
       ->capture_default_str()
@@ -175,6 +196,7 @@ int main(int argc, char** argv) {
   FoldOptions fold_options;
   RebuildOptions rebuild_options;
   ExecuteOptions execute_options;
+  ContentionOptions contention_options;
   TimeTravelOptions timetravel_options;
   HttpOptions http_options;
   bool json = false;
@@ -203,6 +225,14 @@ int main(int argc, char** argv) {
       "execute", "Synced commands/s through Ledger::Execute next to plain store appends");
   AddExecuteOptions(*execute, execute_options);
   execute->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
+  CLI::App* contention = app.add_subcommand(
+      "contention",
+      "Synced commands/s of N writers on ONE customer next to N writers on N customers, through "
+      "Ledger::Execute; fails on any refused command or gap in a stream (issue 11)");
+  AddContentionOptions(*contention, contention_options);
+  contention->add_flag("--json", json,
+                       "Print one JSON object per figure and line instead of a table");
 
   CLI::App* timetravel = app.add_subcommand(
       "timetravel",
@@ -243,6 +273,8 @@ int main(int argc, char** argv) {
       report = ledger::bench::RunRebuildBench(rebuild_options);
     } else if (execute->parsed()) {
       report = ledger::bench::RunExecuteBench(execute_options);
+    } else if (contention->parsed()) {
+      report = ledger::bench::RunContentionBench(contention_options);
     } else if (timetravel->parsed()) {
       report = ledger::bench::RunTimeTravelBench(timetravel_options);
     } else if (http->parsed()) {
@@ -261,7 +293,7 @@ int main(int argc, char** argv) {
     } else {
       ledger::bench::PrintTable(*report);
     }
-    return 0;
+    return report->failures.empty() ? 0 : 1;
   } catch (const std::exception& e) {
     // E.g. a thread that could not be started, or memory exhausted.
     return Fail(e.what());
