@@ -19,6 +19,7 @@
 #include "populate.h"
 #include "rebuild_bench.h"
 #include "report.h"
+#include "scale_bench.h"
 #include "scan_bench.h"
 #include "timetravel_bench.h"
 
@@ -31,6 +32,7 @@ using ledger::bench::FoldOptions;
 using ledger::bench::HttpOptions;
 using ledger::bench::PopulateOptions;
 using ledger::bench::RebuildOptions;
+using ledger::bench::ScaleOptions;
 using ledger::bench::ScanOptions;
 using ledger::bench::TimeTravelOptions;
 
@@ -206,6 +208,59 @@ void AddPopulateOptions(CLI::App& cmd, PopulateOptions& o) {
       "events)");
 }
 
+void AddScaleOptions(CLI::App& cmd, ScaleOptions& o) {
+  cmd.add_option("--data", o.data, "A data directory ledger-bench populate finished")->required();
+  cmd.add_option("--ledgerd", o.ledgerd,
+                 "The ledgerd binary (default: next to ledger-bench or in its build tree)");
+  cmd.add_option("--replay", o.replay,
+                 "The ledger-replay binary (default: next to ledger-bench or in its build tree)");
+  cmd.add_option("--wrk", o.wrk, "The wrk binary")->capture_default_str();
+  cmd.add_option("--small-customers", o.small_customers,
+                 "Customers of the small ledger populated in the run for comparison")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxCustomers));
+  cmd.add_option("--rounds", o.rounds, "Rounds per measurement; the median is reported")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinRounds, kMaxRounds));
+  cmd.add_option("--duration", o.seconds, "Seconds of each wrk run")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{3600}));
+  cmd.add_option("--connections", o.connections, "wrk's connections")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
+  cmd.add_option("--wrk-threads", o.wrk_threads, "wrk's -t")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  cmd.add_option("--threads", o.threads, "ledgerd's --threads")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
+  cmd.add_option("--sample", o.sample, "Customers the GET requests pick from at random")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxCustomers));
+  cmd.add_option("--queries", o.queries, "Distinct search queries of each kind")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxSamples));
+  AddDirOption(cmd, o.dir);
+  cmd.footer(
+      "Figures and their commands (DATA the populated directory; the same on the small ledger):\n"
+      "  startup_to_ready   ledgerd --data DATA --listen 127.0.0.1:PORT --auth-file AUTH, timed "
+      "to the first 200 of GET /readyz (target < 1 s; a read-only open first proves no rebuild "
+      "will run); startup_after_populate: the first start, which replays the write-ahead log "
+      "populate left\n"
+      "  get_customer*      wrk -t2 -c16 -d3s --latency -s SCRIPT URL: GET /v1/customers/{id}, "
+      "a random sampled customer per request (requests/s, p50, p99)\n"
+      "  search_name*       the same with GET /v1/customers?q=<first 4 letters of a last name>\n"
+      "  search_phone*      the same with GET /v1/customers?q=<a customer's phone number>\n"
+      "  rss_after_start, rss_after_reads   VmRSS in /proc/PID/status of that ledgerd\n"
+      "  replay_verify      ledger-replay verify --data DATA --format json (whole process)\n"
+      "  replay_rebuild     ledger-replay rebuild --data COPY, COPY a RocksDB checkpoint of DATA "
+      "(whole process; DATA is not rewritten)\n"
+      "    both next to raw_iterate_events: a plain RocksDB iterator over DATA's events\n"
+      "  disk_bytes_per_event_*   SST bytes per event of DATA (not compacted), and of a checkpoint "
+      "after a full compaction, next to the sealed payload bytes per event\n"
+      "ledgerd must not be running on DATA. Needs disk space for one compacted copy of DATA.");
+}
+
 int Fail(const std::string& message) {
   fmt::print(stderr, "ledger-bench: error: {}\n", message);
   return 1;
@@ -231,6 +286,7 @@ int main(int argc, char** argv) {
   ExecuteOptions execute_options;
   ContentionOptions contention_options;
   PopulateOptions populate_options;
+  ScaleOptions scale_options;
   TimeTravelOptions timetravel_options;
   HttpOptions http_options;
   bool json = false;
@@ -288,6 +344,14 @@ int main(int argc, char** argv) {
       "for ledger-bench scale (issue 11)");
   AddPopulateOptions(*populate, populate_options);
 
+  CLI::App* scale = app.add_subcommand(
+      "scale",
+      "On a populated ledger: ledgerd start-up, GET and search latency and memory next to a "
+      "small ledger; ledger-replay verify and rebuild next to a raw scan; bytes on disk per "
+      "event (issue 11)");
+  AddScaleOptions(*scale, scale_options);
+  scale->add_flag("--json", json, "Print one JSON object per figure and line instead of a table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -326,6 +390,11 @@ int main(int argc, char** argv) {
       report = ledger::bench::RunExecuteBench(execute_options);
     } else if (contention->parsed()) {
       report = ledger::bench::RunContentionBench(contention_options);
+    } else if (scale->parsed()) {
+      if (scale_options.connections < scale_options.wrk_threads) {
+        return Fail("wrk needs at least one connection a thread");
+      }
+      report = ledger::bench::RunScaleBench(scale_options);
     } else if (timetravel->parsed()) {
       report = ledger::bench::RunTimeTravelBench(timetravel_options);
     } else if (http->parsed()) {
