@@ -31,6 +31,8 @@ class ChildProcess {
 
   // False once the child has exited (checked without blocking).
   bool Running();
+  // The child's process id; -1 once it has been reaped.
+  pid_t pid() const { return pid_; }
   // SIGTERM, then waits up to `timeout_seconds` (SIGKILL after that). OK when the child exited
   // with status 0.
   Status Stop(int timeout_seconds);

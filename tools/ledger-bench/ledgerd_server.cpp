@@ -1,7 +1,10 @@
 #include "ledgerd_server.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <fmt/core.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -54,6 +57,27 @@ int PortFromLog(const std::string& log) {
   std::size_t at = log.find(" port=", line);
   if (at == std::string::npos) return 0;
   return std::atoi(log.c_str() + at + 6);
+}
+
+// A port nobody listens on now: bound to 127.0.0.1:0 and released. Another process could take
+// it before ledgerd binds it; ledgerd then fails to start, and says so in its log.
+Result<int> FreeLocalPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IOError(fmt::format("socket: {}", std::strerror(errno)));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  const int error = errno;
+  ::close(fd);
+  if (port == 0) return Status::IOError(fmt::format("no free port: {}", std::strerror(error)));
+  return port;
 }
 
 httplib::Client LocalClient(int port) {
@@ -123,6 +147,50 @@ Result<std::unique_ptr<LedgerdServer>> LedgerdServer::Start(const std::string& l
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  return server;
+}
+
+Result<std::unique_ptr<LedgerdServer>> LedgerdServer::StartOn(const std::string& ledgerd,
+                                                              const std::filesystem::path& dir,
+                                                              const std::filesystem::path& data_dir,
+                                                              std::size_t threads) {
+  std::string token = "ledger-bench-" + ToHex(RandomBytes(16));
+  std::filesystem::path auth = dir / "auth";
+  std::filesystem::path log = dir / "ledgerd.log";
+  LEDGER_RETURN_IF_ERROR(WriteAuthFile(auth, token));
+  LEDGER_ASSIGN_OR_RETURN(int port, FreeLocalPort());
+  std::vector<std::string> argv = {ledgerd,
+                                   "--data",
+                                   data_dir.string(),
+                                   "--listen",
+                                   fmt::format("127.0.0.1:{}", port),
+                                   "--auth-file",
+                                   auth.string(),
+                                   "--threads",
+                                   std::to_string(threads)};
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1, 0);
+  client.set_read_timeout(30, 0);
+
+  const auto begin = std::chrono::steady_clock::now();
+  LEDGER_ASSIGN_OR_RETURN(ChildProcess process, ChildProcess::Start(argv, log.string()));
+  std::unique_ptr<LedgerdServer> server(new LedgerdServer(std::move(process), token, log));
+  server->port_ = port;
+  const auto deadline = begin + kStartTimeout;
+  while (true) {
+    if (httplib::Result r = client.Get("/readyz"); r && r->status == 200) break;
+    if (!server->process_.Running()) {
+      return Status::Unavailable(
+          fmt::format("ledgerd exited at start; its log:\n{}", Tail(ReadFile(log))));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::Unavailable(fmt::format("ledgerd was not ready within {} s; its log:\n{}",
+                                             kStartTimeout.count(), Tail(ReadFile(log))));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server->ready_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   return server;
 }
 

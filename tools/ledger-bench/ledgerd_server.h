@@ -1,5 +1,6 @@
 // The real ledgerd binary, run by `ledger-bench http` as a child process on a scratch data
-// directory with one bench key, and a small JSON client for setting it up.
+// directory (and by `ledger-bench scale` on a populated one) with one bench key, and a small JSON
+// client for setting it up.
 //
 // Not thread-safe: one thread owns a LedgerdServer or an ApiClient.
 #pragma once
@@ -30,10 +31,25 @@ class LedgerdServer {
                                                       const std::filesystem::path& dir,
                                                       std::size_t threads);
 
+  // For timing start-up on an existing ledger (`ledger-bench scale`): writes `dir`/auth as Start
+  // does, picks a free port and starts
+  //   ledgerd --data DATA_DIR --listen 127.0.0.1:PORT --auth-file DIR/auth --threads N
+  // with its log in `dir`/ledgerd.log, then asks GET /readyz every millisecond until it answers
+  // 200 (the port is not read from the log, which ledgerd writes every 200 ms). ready_seconds()
+  // is the time from starting the process to that answer.
+  static Result<std::unique_ptr<LedgerdServer>> StartOn(const std::string& ledgerd,
+                                                        const std::filesystem::path& dir,
+                                                        const std::filesystem::path& data_dir,
+                                                        std::size_t threads);
+
   // SIGTERM; OK when ledgerd exited with status 0. The destructor kills a running ledgerd.
   Status Stop();
 
   int port() const { return port_; }
+  // ledgerd's process id while it runs (for /proc/PID/status), -1 once it has exited.
+  pid_t pid() const { return process_.pid(); }
+  // StartOn only: seconds from starting ledgerd to its first 200 to GET /readyz.
+  double ready_seconds() const { return ready_seconds_; }
   const std::string& token() const { return token_; }
   const std::filesystem::path& log_file() const { return log_file_; }
 
@@ -45,6 +61,7 @@ class LedgerdServer {
   std::string token_;
   std::filesystem::path log_file_;
   int port_ = 0;
+  double ready_seconds_ = 0;
 };
 
 // Requests to a server on 127.0.0.1 with `Authorization: Bearer TOKEN`. Any transport error or

@@ -63,6 +63,7 @@ void PrintTable(const Report& report) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     fmt::print("{}\n", line);
   }
+  for (const std::string& failure : report.failures) fmt::print("# FAILED: {}\n", failure);
   std::fflush(stdout);
 }
 
@@ -85,6 +86,7 @@ void PrintJsonLines(const Report& report) {
     fmt::print("{}\n", line.dump());
   }
   std::fflush(stdout);
+  for (const std::string& failure : report.failures) fmt::print(stderr, "# FAILED: {}\n", failure);
 }
 
 }  // namespace ledger::bench

@@ -28,11 +28,15 @@ struct Figure {
 struct Report {
   std::vector<std::string> notes;  // how the figures were measured, one line each
   std::vector<Figure> figures;
+  // Checks of the run that did not hold (a refused command, a gap in a stream), one line each:
+  // printed after the figures, and ledger-bench then exits with status 1. A figure measured on a
+  // run that broke a rule must not be mistaken for a result.
+  std::vector<std::string> failures;
 };
 
-// The notes, then one aligned row per figure.
+// The notes, then one aligned row per figure, then "# FAILED: ..." per failure.
 void PrintTable(const Report& report);
-// One JSON object per figure and line, to stdout; the notes go to stderr.
+// One JSON object per figure and line, to stdout; the notes and failures go to stderr.
 void PrintJsonLines(const Report& report);
 
 }  // namespace ledger::bench
