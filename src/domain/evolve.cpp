@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/consent_table.h"
+#include "domain/items.h"
 #include "domain/rules.h"
 
 namespace ledger::domain {
@@ -341,13 +342,7 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
       s.last_verified_at_us = now;
       break;
     case E::NoteAdded: {
-      const auto& e = *payload.event_as_NoteAdded();
-      Note note;
-      note.id = Str(e.note_id());
-      note.text = Str(e.text());
-      note.author = std::string(meta.actor);
-      note.created_at_us = now;
-      note.pinned = e.pinned();
+      Note note = NoteOf(*payload.event_as_NoteAdded(), meta);
       ++s.notes_added;
       if (note.pinned) KeepLast(s.pinned_notes, note, kMaxPinnedNotes);
       KeepLast(s.latest_notes, std::move(note), kLatestNotes);

@@ -87,21 +87,23 @@ std::optional<ItemRef> ItemReferencedBy(const Command& command) {
   return std::nullopt;
 }
 
+Note NoteOf(const fb::NoteAdded& event, const EventMeta& meta) {
+  Note note;
+  note.id = Str(event.note_id());
+  note.text = Str(event.text());
+  note.author = std::string(meta.actor);
+  note.created_at_us = meta.recorded_at_us;
+  note.pinned = event.pinned();
+  return note;
+}
+
 std::optional<Item> EvolveItem(const Item* before, const fb::EventPayload& payload,
                                const EventMeta& meta) {
   using E = fb::DomainEvent;
   const std::int64_t now = meta.recorded_at_us;
   switch (payload.event_type()) {
-    case E::NoteAdded: {
-      const auto& e = *payload.event_as_NoteAdded();
-      Note note;
-      note.id = Str(e.note_id());
-      note.text = Str(e.text());
-      note.author = std::string(meta.actor);
-      note.created_at_us = now;
-      note.pinned = e.pinned();
-      return NewItem(meta, std::move(note));
-    }
+    case E::NoteAdded:
+      return NewItem(meta, NoteOf(*payload.event_as_NoteAdded(), meta));
     case E::NoteAmended: {
       const auto& e = *payload.event_as_NoteAmended();
       std::optional<Item> after = Revised(before, Str(e.note_id()), meta);

@@ -54,6 +54,10 @@ std::optional<ItemRef> ItemRefOf(const fb::EventPayload& payload, std::uint64_t 
 // it records); nullopt when it needs none. The service loads it into DecideContext::items.
 std::optional<ItemRef> ItemReferencedBy(const Command& command);
 
+// The note a NoteAdded event creates: what the item fold stores and the profile's note windows
+// keep.
+Note NoteOf(const fb::NoteAdded& event, const EventMeta& meta);
+
 // The item's fold: the item after `payload`, given the item as it was before it (`before`, null
 // when the event creates the item, or refers to one that does not exist). nullopt when the event
 // creates or changes no item; an event referring to an unknown item changes nothing, because

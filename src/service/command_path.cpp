@@ -73,8 +73,8 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
                             std::vector<Change*>& changes) {
   const auto deadline = std::chrono::steady_clock::now() + options.conflict_retry_budget;
   bool from_store = false;  // after a conflict with another writer the cached states are stale
-  std::vector<Change*> todo = changes;
-  while (!todo.empty()) {
+  std::vector<Change*> undecided = changes;
+  while (!undecided.empty()) {
     CurrentStates current;
     for (const std::string& id : customers) current.push_back(Load(id, /*cached=*/!from_store));
 
@@ -83,7 +83,7 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
     std::vector<Planned> plans;
     std::vector<store::AppendRequest> requests;
     ItemRowOverlay pending;
-    for (Change* change : todo) {
+    for (Change* change : undecided) {
       Result<Planned> planned = PlanSafely(*change, current, pending);
       if (!planned.ok()) {
         change->result = planned.status();
@@ -104,7 +104,7 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
       plans.push_back(std::move(planned).value());
       decided.push_back(change);
     }
-    todo.clear();
+    undecided.clear();
     if (requests.empty()) return;
 
     std::vector<Result<store::AppendResult>> results = Commit(customers, std::move(requests));
@@ -137,7 +137,7 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
       // this one serialises its changes. Decide again on the stored state, for a while.
       from_store = true;
       if (std::chrono::steady_clock::now() < deadline) {
-        todo.push_back(decided[i]);
+        undecided.push_back(decided[i]);
       } else {
         decided[i]->result = Status::Unavailable(
             "customer " + customers[0] + " keeps being changed by another writer; retry shortly");
@@ -145,7 +145,7 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
     } else {
       decided[i]->result = failed.status();
     }
-    for (std::size_t k = i + 1; k < decided.size(); ++k) todo.push_back(decided[k]);
+    for (std::size_t k = i + 1; k < decided.size(); ++k) undecided.push_back(decided[k]);
   }
 }
 
