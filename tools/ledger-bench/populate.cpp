@@ -16,6 +16,7 @@
 
 #include "common/clock.h"
 #include "service/ledger.h"
+#include "store/event_store.h"
 
 namespace ledger::bench {
 

@@ -22,6 +22,7 @@
 #include "population.h"
 #include "raw_db.h"
 #include "service/ledger.h"
+#include "store/event_store.h"
 #include "stats.h"
 #include "temp_dir.h"
 #include "wrk.h"
