@@ -151,8 +151,12 @@ EventStore::~EventStore() {
   // synced before it was acknowledged (kSync) or is in the OS's hands (kAsync).
   const bool write_failed = impl_->writer->write_failed();
   impl_->writer->Stop();
-  // With kAsync the last acknowledged appends may still sit in the OS page cache.
   if (!impl_->options.read_only && !write_failed) {
+    // The memtables to table files, so that the next open replays no log (start-up stays fast
+    // however much was written). A failure loses nothing: the log still has every write, and
+    // the next open replays it.
+    (void)impl_->rocks->FlushAll();
+    // With kAsync the last acknowledged appends may still sit in the OS page cache.
     impl_->rocks->db()->SyncWAL().PermitUncheckedError();
   }
   impl_->writer.reset();
@@ -477,16 +481,9 @@ Status EventStore::ClearRows(ColumnFamily cf) {
 Status EventStore::PurgeDeleted(const std::vector<ColumnFamily>& families) {
   LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   const Rocks& rocks = *impl_->rocks;
-  std::vector<rocksdb::ColumnFamilyHandle*> all;
-  for (std::size_t i = 0; i < kColumnFamilyCount; ++i) {
-    all.push_back(rocks.cf(static_cast<ColumnFamily>(i)));
-  }
-  rocksdb::FlushOptions flush;
-  flush.wait = true;
-  flush.allow_write_stall = true;
-  // Flushing every family makes every write-ahead log written so far obsolete; RocksDB deletes
-  // obsolete logs at once (no WAL archive is configured).
-  LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Flush(flush, all), "flushing memtables"));
+  // Makes every write-ahead log written so far obsolete, so the deleted rows' values are gone
+  // from the logs too.
+  LEDGER_RETURN_IF_ERROR(rocks.FlushAll());
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   compact.exclusive_manual_compaction = false;

@@ -98,6 +98,11 @@ rocksdb::DBOptions StoreDbOptions(const StoreOptions& options) {
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
+  // What a restart after a crash replays is bounded: past this much write-ahead log, RocksDB
+  // flushes the families that keep the oldest log alive (a rarely written family would otherwise
+  // pin every log since its last flush: 828 MiB, 4.6 s of replay, after a million customers).
+  // A clean close flushes everything (EventStore's destructor), so its restart replays nothing.
+  o.max_total_wal_size = std::uint64_t{256} << 20;
   if (options.env != nullptr) o.env = options.env;
   return o;
 }
@@ -207,6 +212,17 @@ void Rocks::Close() {
   // every acknowledged write is already in the WAL.
   db_->Close().PermitUncheckedError();
   db_.reset();
+}
+
+Status Rocks::FlushAll() const {
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h != nullptr) all.push_back(h);
+  }
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  return FromRocks(db_->Flush(flush, all), "flushing memtables");
 }
 
 Result<std::optional<std::string>> Rocks::Get(ColumnFamily family, std::string_view key,

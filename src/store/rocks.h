@@ -35,6 +35,11 @@ class Rocks {
 
   bool read_only() const { return read_only_; }
 
+  // Writes every column family's memtable to table files and waits: every write-ahead log
+  // written so far becomes obsolete (RocksDB deletes it; no WAL archive is configured), so the
+  // next open has nothing to replay. Not on a read-only instance.
+  Status FlushAll() const;
+
   // Point read: nullopt when the key is absent.
   Result<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                          const rocksdb::Snapshot* snapshot = nullptr) const;
