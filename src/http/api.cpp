@@ -177,7 +177,9 @@ void Api::Route(Method method, const std::string& pattern, const std::string& na
         }
         try {
           Permit permit(handlers_);
+          call.ctx.idle_waits = &permit;  // lent while a write waits for its turn or the disk
           handler(call);
+          call.ctx.idle_waits = nullptr;
         } catch (const std::exception& e) {
           spdlog::error(LogLine(options_.log_json, "handler_failed",
                                 {{"method", req.method}, {"route", name}, {"error", e.what()}}));

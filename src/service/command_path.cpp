@@ -32,10 +32,13 @@ Result<Outcome> Ledger::Impl::RunQueued(const RequestContext& ctx, const std::st
   change.plan = [&](CurrentStates& current, const ItemRowOverlay& pending) {
     return PlanCommand(ctx, customer_id, current[0], pending, factory);
   };
-  LEDGER_RETURN_IF_ERROR(lanes->Run(customer_id, change,
-                                    [this](const std::string& customer, std::vector<Change*>& batch) {
-                                      RunRound({customer}, batch);
-                                    }));
+  // The batch runs on the thread holding the lane: when that is this one, ctx is its caller's.
+  LEDGER_RETURN_IF_ERROR(lanes->Run(
+      customer_id, change,
+      [this, &ctx](const std::string& customer, std::vector<Change*>& batch) {
+        RunRound({customer}, batch, ctx.idle_waits);
+      },
+      ctx.idle_waits));
   return std::move(change.result);
 }
 
@@ -47,10 +50,13 @@ Result<Outcome> Ledger::Impl::RunAlone(const RequestContext& ctx,
   if (earlier) return std::move(*earlier);
   Change change;
   change.plan = [&plan](CurrentStates& current, const ItemRowOverlay&) { return plan(current); };
-  LEDGER_RETURN_IF_ERROR(lanes->Hold(customers, [&] {
-    std::vector<Change*> one{&change};
-    RunRound(customers, one);
-  }));
+  LEDGER_RETURN_IF_ERROR(lanes->Hold(
+      customers,
+      [&] {
+        std::vector<Change*> one{&change};
+        RunRound(customers, one, ctx.idle_waits);
+      },
+      ctx.idle_waits));
   return std::move(change.result);
 }
 
@@ -70,7 +76,7 @@ Result<Planned> PlanSafely(Change& change, CurrentStates& current,
 }  // namespace
 
 void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
-                            std::vector<Change*>& changes) {
+                            std::vector<Change*>& changes, IdleWaits* idle) {
   const auto deadline = std::chrono::steady_clock::now() + options.conflict_retry_budget;
   bool from_store = false;  // after a conflict with another writer the cached states are stale
   std::vector<Change*> undecided = changes;
@@ -107,7 +113,7 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
     undecided.clear();
     if (requests.empty()) return;
 
-    std::vector<Result<store::AppendResult>> results = Commit(customers, std::move(requests));
+    std::vector<Result<store::AppendResult>> results = Commit(customers, std::move(requests), idle);
     std::size_t i = 0;
     for (; i < results.size() && results[i].ok() && !results[i]->duplicate; ++i) {
       Planned& plan = plans[i];
@@ -150,9 +156,15 @@ void Ledger::Impl::RunRound(const std::vector<std::string>& customers,
 }
 
 std::vector<Result<store::AppendResult>> Ledger::Impl::Commit(
-    const std::vector<std::string>& customers, std::vector<store::AppendRequest> requests) {
+    const std::vector<std::string>& customers, std::vector<store::AppendRequest> requests,
+    IdleWaits* idle) {
   for (const std::string& id : customers) documents.BeginWrite(id);
-  std::vector<Result<store::AppendResult>> results = store->AppendAll(std::move(requests));
+  std::vector<Result<store::AppendResult>> results;
+  {
+    // Mostly a wait: for the group commit's leader, or for the disk sync this thread leads.
+    IdleScope syncing(idle);
+    results = store->AppendAll(std::move(requests));
+  }
   for (const std::string& id : customers) documents.EndWrite(id);
   return results;
 }

@@ -22,6 +22,9 @@
 // A lane refuses a new command with kUnavailable when max_waiting commands already wait on it:
 // a caller then retries later (HTTP 503 with Retry-After) instead of queueing without bound.
 //
+// Waiting for a lane, or for the batch that holds one's job, uses no CPU: `idle` (may be null)
+// is told around those waits (see idle_waits.h), never around run_batch or body.
+//
 // Exceptions: if run_batch or body throws, the lanes are still handed on and the waiting callers
 // woken (their jobs keep whatever result they had); the exception reaches the thread that ran it.
 //
@@ -43,6 +46,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "service/idle_waits.h"
 
 namespace ledger::service {
 
@@ -59,9 +63,11 @@ class CustomerLanes {
 
   // Queues `job` on `customer` and returns once run_batch has run on a batch holding it (on this
   // thread or another). kUnavailable, without running anything, when the lane is full.
-  [[nodiscard]] Status Run(const std::string& customer, Job& job, const BatchRunner& run_batch) {
+  [[nodiscard]] Status Run(const std::string& customer, Job& job, const BatchRunner& run_batch,
+                           IdleWaits* idle = nullptr) {
     Node me{&job, /*exclusive=*/false};
     Stripe& stripe = StripeOf(customer);
+    bool must_wait = false;
     {
       std::lock_guard lock(stripe.mu);
       Lane& lane = stripe.lanes[customer];
@@ -69,12 +75,16 @@ class CustomerLanes {
       lane.waiting.push_back(&me);
       if (lane.held) {
         me.state = kWaiting;
+        must_wait = true;
       } else {
         lane.held = true;
         me.state = kLead;
       }
     }
-    if (Await(me) == kDone) return Status::Ok();
+    if (must_wait) {
+      IdleScope waiting(idle);
+      if (Await(me) == kDone) return Status::Ok();
+    }
 
     // This thread holds the lane and its job is at the front: take the batch behind it.
     std::vector<Node*> taken;
@@ -109,13 +119,14 @@ class CustomerLanes {
 
   // Runs `body` with every lane of `customers` held (duplicates are allowed). kUnavailable,
   // without running body, when one of the lanes is full.
-  [[nodiscard]] Status Hold(std::vector<std::string> customers, const std::function<void()>& body) {
+  [[nodiscard]] Status Hold(std::vector<std::string> customers, const std::function<void()>& body,
+                            IdleWaits* idle = nullptr) {
     std::sort(customers.begin(), customers.end());
     customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
     std::vector<std::string> held;
     Status status;
     for (const std::string& customer : customers) {
-      status = Acquire(customer);
+      status = Acquire(customer, idle);
       if (!status.ok()) break;
       held.push_back(customer);
     }
@@ -179,7 +190,7 @@ class CustomerLanes {
   }
 
   // Waits for the lane as an exclusive holder.
-  Status Acquire(const std::string& customer) {
+  Status Acquire(const std::string& customer, IdleWaits* idle) {
     Node me{nullptr, /*exclusive=*/true};
     Stripe& stripe = StripeOf(customer);
     {
@@ -192,7 +203,10 @@ class CustomerLanes {
       if (lane.waiting.size() >= max_waiting_) return Full(customer);
       lane.waiting.push_back(&me);
     }
-    Await(me);
+    {
+      IdleScope waiting(idle);
+      Await(me);
+    }
     std::lock_guard lock(stripe.mu);
     stripe.lanes[customer].waiting.pop_front();  // handed the lane: it is at the front
     return Status::Ok();

@@ -50,6 +50,7 @@
 #include "domain/commands.h"
 #include "domain/items.h"
 #include "domain/state.h"
+#include "service/idle_waits.h"
 #include "service/operations.h"
 #include "service/profile_documents.h"
 
@@ -112,6 +113,8 @@ struct RequestContext {
   // What makes a retry the same request (HTTP: a hash of method, path and body). With an
   // idempotency key, a key first used for another request is refused (kConflict).
   std::string request_fingerprint;
+  // Told when the request waits without using the CPU (see idle_waits.h); not owned, may be null.
+  IdleWaits* idle_waits = nullptr;
 };
 
 struct Outcome {

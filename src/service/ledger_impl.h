@@ -156,14 +156,18 @@ struct Ledger::Impl {
   // Decides `changes` in order against the customers' latest states and commits them; decides
   // again, with states read from the store, those whose append found a customer changed by
   // another writer (another process), until LedgerOptions::conflict_retry_budget is spent.
-  void RunRound(const std::vector<std::string>& customers, std::vector<Change*>& changes);
+  // `idle`: told around the commit's wait (the caller of the thread running the round).
+  void RunRound(const std::vector<std::string>& customers, std::vector<Change*>& changes,
+                IdleWaits* idle);
   // The plan of one domain command on one customer.
   Result<Planned> PlanCommand(const RequestContext& ctx, const std::string& customer_id,
                               Result<Loaded>& current, const ItemRowOverlay& pending,
                               const CommandFactory& factory);
-  // store->AppendAll, bracketed by the rendered documents' BeginWrite/EndWrite of `customers`.
+  // store->AppendAll, bracketed by the rendered documents' BeginWrite/EndWrite of `customers`;
+  // `idle` (may be null) is told around it: it is mostly a wait for the disk.
   std::vector<Result<store::AppendResult>> Commit(const std::vector<std::string>& customers,
-                                                  std::vector<store::AppendRequest> requests);
+                                                  std::vector<store::AppendRequest> requests,
+                                                  IdleWaits* idle);
   // With an idempotency key already used: the first request's outcome (or kConflict).
   Result<std::optional<Outcome>> EarlierOutcome(const RequestContext& ctx,
                                                 const std::string& retry_customer);

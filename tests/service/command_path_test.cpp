@@ -1,6 +1,7 @@
 // The command path: changes of one customer are serialised in process, decided in order against
 // the latest state and committed together; a caller without If-Match is never refused for a
 // concurrent change, a caller with a stale If-Match always is, and a full queue says so.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <latch>
@@ -287,6 +288,29 @@ TEST_CASE("merges in both directions at once do not deadlock", "[service][comman
   CHECK(refused.code() == StatusCode::kFailedPrecondition);
 }
 
+// An IdleWaits that checks its contract: BeginIdle and EndIdle alternate, BeginIdle first.
+class IdleRecorder final : public IdleWaits {
+ public:
+  void BeginIdle() override {
+    if (idle_.exchange(true)) ++misuse_;
+    ++begins_;
+  }
+  void EndIdle() override {
+    if (!idle_.exchange(false)) ++misuse_;
+    ++ends_;
+  }
+  bool idle() const { return idle_; }
+  int begins() const { return begins_; }
+  int ends() const { return ends_; }
+  int misuse() const { return misuse_; }
+
+ private:
+  std::atomic<bool> idle_{false};
+  std::atomic<int> begins_{0};
+  std::atomic<int> ends_{0};
+  std::atomic<int> misuse_{0};
+};
+
 TEST_CASE("CustomerLanes runs queued jobs as one batch, in order", "[service][command_path]") {
   struct Job {
     int id = 0;
@@ -361,6 +385,57 @@ TEST_CASE("CustomerLanes hands the lane on when a batch throws", "[service][comm
   REQUIRE(lanes.Run("c", later, run).ok());  // the lane was handed on, not left held
   CHECK(later.ran);
   CHECK(lanes.Waiting("c") == 0);
+}
+
+// The HTTP layer lends a handler's permit while its request waits without using the CPU: the
+// lane tells a waiting job's IdleWaits, and takes it back before that job's thread runs a batch.
+TEST_CASE("CustomerLanes tells a waiter's IdleWaits around its wait, not around its batch",
+          "[service][command_path]") {
+  struct Job {
+    int id = 0;
+    bool idle_while_running = true;
+  };
+  CustomerLanes<Job> lanes(8, 8);
+  Gate gate;
+  IdleRecorder lead_idle, waiter_idle;
+  auto run = [&](const std::string&, std::vector<Job*>& batch) {
+    Job& job = *batch.front();
+    job.idle_while_running = (job.id == 0 ? lead_idle : waiter_idle).idle();
+    if (job.id == 0) gate.Wait();
+  };
+  Job first{0}, second{1};
+  std::thread t0([&] { CHECK(lanes.Run("c", first, run, &lead_idle).ok()); });
+  gate.AwaitBlocked(1);
+  std::thread t1([&] { CHECK(lanes.Run("c", second, run, &waiter_idle).ok()); });
+  while (!waiter_idle.idle()) std::this_thread::yield();  // waits for the lane, idle
+  CHECK(lanes.Waiting("c") == 1);
+  gate.Open();
+  t0.join();
+  t1.join();
+  CHECK_FALSE(first.idle_while_running);
+  CHECK_FALSE(second.idle_while_running);  // handed the lane: it works again
+  CHECK(lead_idle.begins() == 0);          // found the lane free: never waited
+  CHECK(waiter_idle.begins() == 1);
+  CHECK(waiter_idle.ends() == 1);
+  CHECK(lead_idle.misuse() + waiter_idle.misuse() == 0);
+}
+
+// A command's commit is mostly a wait for the disk: the caller's IdleWaits is told around it,
+// in pairs, and the call returns with the caller working again.
+TEST_CASE("a command tells its caller's IdleWaits around the commit, in pairs",
+          "[service][command_path]") {
+  LedgerFixture f;
+  const std::string id = f.RegisterPerson("Ada", "Lovelace");
+  IdleRecorder idle;
+  RequestContext ctx = LedgerFixture::Agent();
+  ctx.idle_waits = &idle;
+  Result<Outcome> note = f.ledger().Execute(ctx, id, domain::AddNote{"while the disk syncs"});
+  REQUIRE(note.ok());
+  CHECK(note->first_version == 2);
+  CHECK(idle.begins() >= 1);
+  CHECK(idle.begins() == idle.ends());
+  CHECK_FALSE(idle.idle());
+  CHECK(idle.misuse() == 0);
 }
 
 }  // namespace
