@@ -187,6 +187,11 @@ Result<double> MeasureExecute(const WorkArea& area, const ExecuteOptions& option
   return ExecuteOurs(area, options);
 }
 
+Result<double> MeasurePlainAppends(const WorkArea& area, const ExecuteOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(std::size_t payload_bytes, SealedPayloadBytes(area, options.command));
+  return AppendPlain(area, options, MakeRandomValues(kValuePoolSize, payload_bytes));
+}
+
 Result<Report> RunExecuteBench(const ExecuteOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(WorkArea area, WorkArea::Create(options.dir));
   LEDGER_ASSIGN_OR_RETURN(std::size_t payload_bytes, SealedPayloadBytes(area, options.command));

@@ -45,4 +45,9 @@ Result<Report> RunExecuteBench(const ExecuteOptions& options);
 // note with it.
 Result<double> MeasureExecute(const WorkArea& area, const ExecuteOptions& options);
 
+// One measurement of the "plain" side above, in events/s, in a fresh directory of `area`: the
+// store's own append rate for payloads the size of the command's sealed one. ledger-bench http
+// compares ledgerd's POST note with it too (issue 11's target: at least 0.25x).
+Result<double> MeasurePlainAppends(const WorkArea& area, const ExecuteOptions& options);
+
 }  // namespace ledger::bench

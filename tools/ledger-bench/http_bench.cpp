@@ -1,3 +1,26 @@
+    // POST, then the in-process Execute and the store's plain appends (or the reverse order).
+    for (bool post_turn : {!bare_first, bare_first}) {
+      if (post_turn) {
+        std::string label =
+            fmt::format("{}: POST note, {} connections, ledgerd", what, options.post_connections);
+        LEDGER_ASSIGN_OR_RETURN(WrkReport r,
+                                MeasurePostNote(area, options, ledgerd, label, &post_command));
+        post.push_back(r.requests_per_second);
+        continue;
+      }
+      std::string label = fmt::format("{}: Execute AddNote, {} threads in process", what,
+                                      options.post_connections);
+      Result<double> r = MeasureExecute(area, execute_options);
+      if (!r.ok()) return r.status().WithContext(label);
+      execute.push_back(*r);
+      fmt::print(stderr, "{}: {:.0f} commands/s\n", label, *r);
+      label = fmt::format("{}: plain store appends, {} threads", what, options.post_connections);
+      r = MeasurePlainAppends(area, execute_options);
+      if (!r.ok()) return r.status().WithContext(label);
+      plain.push_back(*r);
+      fmt::print(stderr, "{}: {:.0f} events/s\n", label, *r);
+    }
+  }
 #include "http_bench.h"
 
 #include <fmt/core.h>
@@ -22,6 +45,7 @@ namespace {
 constexpr double kGetThroughputTarget = 0.8;  // ledgerd / bare, at least
 constexpr double kGetP99Target = 1.5;         // ledgerd / bare, at most
 constexpr double kPostTarget = 0.5;           // ledgerd POST / in-process Execute, at least
+constexpr double kPostAppendTarget = 0.25;    // ledgerd POST / the store's plain appends, at least
 constexpr std::size_t kWarmUpSeconds = 1;
 
 // Medians over rounds of one side of one wrk measurement.
@@ -229,7 +253,7 @@ Result<Report> RunHttpBench(const HttpOptions& options) {
 
   std::vector<GetSeries> gets;
   for (std::size_t c : options.connections) gets.push_back({c, {}, {}});
-  std::vector<double> post, execute;
+  std::vector<double> post, execute, plain;
   std::string post_command;
   ExecuteOptions execute_options;
   execute_options.writers = options.post_connections;
@@ -283,9 +307,11 @@ Result<Report> RunHttpBench(const HttpOptions& options) {
       fmt::format("GET, e.g.: {}",
                   ShellCommandLine(WrkArgv(get_run(server->port(), most, options.seconds)))),
       fmt::format("POST, e.g.: {} (a Lua script POSTing 100-byte notes to {} fresh customers in "
-                  "turn); execute: Ledger::Execute(AddNote) by {} threads on {} customers, sync",
+                  "turn); execute: Ledger::Execute(AddNote) by {} threads on {} customers, sync; "
+                  "plain: {} threads appending single events of a sealed note's size to their "
+                  "own streams with store::EventStore::Append, sync (ledger-bench execute's plain)",
                   post_command, options.post_connections, options.post_connections,
-                  options.post_connections),
+                  options.post_connections, options.post_connections),
   };
   for (const GetSeries& g : gets) {
     std::string name = fmt::format("get_{}_connections", g.connections);
@@ -311,6 +337,14 @@ Result<Report> RunHttpBench(const HttpOptions& options) {
   double post_ratio = report.figures.back().ratio();
   report.notes.push_back(fmt::format("target: POST note >= {} x in-process Execute: {:.2f} {}",
                                      kPostTarget, post_ratio, Mark(post_ratio >= kPostTarget)));
+  report.figures.push_back(
+      MakeFigure(fmt::format("post_note_{}_connections_vs_appends", options.post_connections),
+                 "requests/s", fmt::format("plain_sync_appends_{}", options.post_connections),
+                 post, plain, options.rounds));
+  double append_ratio = report.figures.back().ratio();
+  report.notes.push_back(fmt::format(
+      "target: POST note >= {} x the store's plain appends: {:.2f} {}", kPostAppendTarget,
+      append_ratio, Mark(append_ratio >= kPostAppendTarget)));
   return report;
 }
 

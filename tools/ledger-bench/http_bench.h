@@ -1,6 +1,6 @@
 // ledger-bench http: the real ledgerd binary under wrk, next to a bare cpp-httplib server with
 // ledgerd's transport settings that answers the same bytes, and ledgerd's synced note writes
-// next to the same command through Ledger::Execute in process.
+// next to the same command through Ledger::Execute in process and to the store's plain appends.
 #pragma once
 
 #include <algorithm>
@@ -39,6 +39,8 @@ struct HttpOptions {
 //   POST  a fresh ledgerd (own directory) with `post_connections` new customers; wrk with a Lua
 //         script POSTing a 100-byte note to them in turn; and in process, Ledger::Execute of an
 //         AddNote by as many threads on as many customers (the execute benchmark's measurement)
+//         and the store's plain synced appends by as many threads (the execute benchmark's
+//         plain): POST is reported against each
 // The wrk command lines and progress go to stderr; the report's notes repeat the commands and
 // say which targets were met.
 Result<Report> RunHttpBench(const HttpOptions& options);
