@@ -1,26 +1,3 @@
-    // POST, then the in-process Execute and the store's plain appends (or the reverse order).
-    for (bool post_turn : {!bare_first, bare_first}) {
-      if (post_turn) {
-        std::string label =
-            fmt::format("{}: POST note, {} connections, ledgerd", what, options.post_connections);
-        LEDGER_ASSIGN_OR_RETURN(WrkReport r,
-                                MeasurePostNote(area, options, ledgerd, label, &post_command));
-        post.push_back(r.requests_per_second);
-        continue;
-      }
-      std::string label = fmt::format("{}: Execute AddNote, {} threads in process", what,
-                                      options.post_connections);
-      Result<double> r = MeasureExecute(area, execute_options);
-      if (!r.ok()) return r.status().WithContext(label);
-      execute.push_back(*r);
-      fmt::print(stderr, "{}: {:.0f} commands/s\n", label, *r);
-      label = fmt::format("{}: plain store appends, {} threads", what, options.post_connections);
-      r = MeasurePlainAppends(area, execute_options);
-      if (!r.ok()) return r.status().WithContext(label);
-      plain.push_back(*r);
-      fmt::print(stderr, "{}: {:.0f} events/s\n", label, *r);
-    }
-  }
 #include "http_bench.h"
 
 #include <fmt/core.h>
@@ -273,21 +250,27 @@ Result<Report> RunHttpBench(const HttpOptions& options) {
         (bare_turn ? g.bare : g.ledgerd).Add(r);
       }
     }
-    for (bool execute_turn : {bare_first, !bare_first}) {
-      if (execute_turn) {
-        std::string label = fmt::format("{}: Execute AddNote, {} threads in process", what,
-                                        options.post_connections);
-        Result<double> r = MeasureExecute(area, execute_options);
-        if (!r.ok()) return r.status().WithContext(label);
-        execute.push_back(*r);
-        fmt::print(stderr, "{}: {:.0f} commands/s\n", label, *r);
-      } else {
+    // POST, then the in-process Execute and the store's plain appends (or the reverse order).
+    for (bool post_turn : {!bare_first, bare_first}) {
+      if (post_turn) {
         std::string label =
             fmt::format("{}: POST note, {} connections, ledgerd", what, options.post_connections);
         LEDGER_ASSIGN_OR_RETURN(WrkReport r,
                                 MeasurePostNote(area, options, ledgerd, label, &post_command));
         post.push_back(r.requests_per_second);
+        continue;
       }
+      std::string label = fmt::format("{}: Execute AddNote, {} threads in process", what,
+                                      options.post_connections);
+      Result<double> r = MeasureExecute(area, execute_options);
+      if (!r.ok()) return r.status().WithContext(label);
+      execute.push_back(*r);
+      fmt::print(stderr, "{}: {:.0f} commands/s\n", label, *r);
+      label = fmt::format("{}: plain store appends, {} threads", what, options.post_connections);
+      r = MeasurePlainAppends(area, execute_options);
+      if (!r.ok()) return r.status().WithContext(label);
+      plain.push_back(*r);
+      fmt::print(stderr, "{}: {:.0f} events/s\n", label, *r);
     }
   }
   LEDGER_RETURN_IF_ERROR(server->Stop());
