@@ -107,7 +107,7 @@ Status WriteNewFile(const std::string& tmp, std::string_view contents) {
 }  // namespace
 
 MasterKey::MasterKey(SecretKey key)
-    : key_(std::move(key)), wrap_key_(DeriveKey(key_, kWrapLabel)) {}
+    : key_(std::move(key)), wrapper_(std::make_unique<SharedAead>(DeriveKey(key_, kWrapLabel))) {}
 
 Result<MasterKey> MasterKey::Load(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
@@ -216,14 +216,14 @@ Result<MasterKey> MasterKey::LoadOrCreate(const std::string& path) {
 std::string MasterKey::WrapDataKey(const SecretKey& data_key, std::string_view customer_id) const {
   std::string aad = "dek:";
   aad.append(customer_id);
-  return Seal(wrap_key_, aad, data_key.bytes());
+  return wrapper_->Seal(aad, data_key.bytes());
 }
 
 Result<SecretKey> MasterKey::UnwrapDataKey(std::string_view wrapped,
                                            std::string_view customer_id) const {
   std::string aad = "dek:";
   aad.append(customer_id);
-  Result<std::string> opened = Open(wrap_key_, aad, wrapped);
+  Result<std::string> opened = wrapper_->Open(aad, wrapped);
   if (!opened.ok()) return opened.status().WithContext("unwrapping data key");
   Result<SecretKey> key = SecretKey::FromBytes(*opened);
   OPENSSL_cleanse(opened->data(), opened->size());

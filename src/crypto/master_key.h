@@ -32,11 +32,13 @@
 // concurrently. It owns its key material (move-only) and wipes it when destroyed.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/result.h"
 #include "crypto/secret.h"
+#include "crypto/shared_aead.h"
 
 namespace ledger {
 
@@ -65,7 +67,10 @@ class MasterKey {
   explicit MasterKey(SecretKey key);
 
   SecretKey key_;
-  SecretKey wrap_key_;  // DeriveKey(key_, "ledger data key wrap v1"), derived once
+  // Under DeriveKey(key_, "ledger data key wrap v1"), its key schedules set up once: a rebuild
+  // unwraps every customer's key, and setting up an Aead costs more than one unwrap. Behind a
+  // pointer so MasterKey stays movable; SharedAead locks, so const calls stay thread-safe.
+  std::unique_ptr<SharedAead> wrapper_;
 };
 
 }  // namespace ledger

@@ -442,9 +442,10 @@ Status EventStore::SyncWal() {
   return FromRocks(impl_->rocks->db()->SyncWAL(), "syncing the WAL");
 }
 
-Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
-  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
-  const Rocks& rocks = *impl_->rocks;
+namespace {
+
+Status WriteRows(const Rocks& rocks, const std::vector<RowWrite>& rows,
+                 const rocksdb::WriteOptions& wo) {
   rocksdb::WriteBatch wb;
   for (const RowWrite& w : rows) {
     if (!IsCallerOwned(w.cf)) return Status::InvalidArgument("not a caller-owned column family");
@@ -453,9 +454,28 @@ Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
                                 : wb.Delete(rocks.cf(w.cf), AsSlice(w.key));
     LEDGER_RETURN_IF_ERROR(FromRocks(s, "building a row batch"));
   }
+  return FromRocks(rocks.db()->Write(wo, &wb), "writing rows");
+}
+
+}  // namespace
+
+Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   rocksdb::WriteOptions wo;
   wo.sync = impl_->options.durability == Durability::kSync;
-  return FromRocks(rocks.db()->Write(wo, &wb), "writing rows");
+  return WriteRows(*impl_->rocks, rows, wo);
+}
+
+Status EventStore::PutRowsUnlogged(const std::vector<RowWrite>& rows) {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;
+  return WriteRows(*impl_->rocks, rows, wo);
+}
+
+Status EventStore::FlushRows() {
+  LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
+  return impl_->rocks->FlushAll();
 }
 
 Status EventStore::ClearRows(ColumnFamily cf) {
@@ -464,17 +484,18 @@ Status EventStore::ClearRows(ColumnFamily cf) {
   const Rocks& rocks = *impl_->rocks;
   std::unique_ptr<rocksdb::Iterator> it(
       rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.cf(cf)));
+  it->SeekToFirst();
+  if (!it->Valid()) return FromRocks(it->status(), "scanning rows to clear");
+  std::string first = it->key().ToString();
+  it->SeekToLast();
+  if (!it->Valid()) return FromRocks(it->status(), "scanning rows to clear");
+  std::string last = it->key().ToString();
+  // DeleteRange's end is exclusive: the last key goes separately, in the same batch.
   rocksdb::WriteBatch wb;
+  LEDGER_RETURN_IF_ERROR(FromRocks(wb.DeleteRange(rocks.cf(cf), first, last), "clearing rows"));
+  LEDGER_RETURN_IF_ERROR(FromRocks(wb.Delete(rocks.cf(cf), last), "clearing rows"));
   rocksdb::WriteOptions wo;
   wo.sync = impl_->options.durability == Durability::kSync;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    LEDGER_RETURN_IF_ERROR(FromRocks(wb.Delete(rocks.cf(cf), it->key()), "clearing rows"));
-    if (wb.Count() >= 10'000) {  // bounded memory on large families
-      LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Write(wo, &wb), "clearing rows"));
-      wb.Clear();
-    }
-  }
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "scanning rows to clear"));
   return FromRocks(rocks.db()->Write(wo, &wb), "clearing rows");
 }
 

@@ -128,7 +128,16 @@ class EventStore {
   // rebuilds). Unlike Append it does not go through group commit: callers needing order with
   // appends must not use it. Errors: kInvalidArgument (not caller-owned, empty key), kIOError.
   Status PutRows(const std::vector<RowWrite>& rows);
-  // Deletes every row of a caller-owned family (a rebuild starts with this).
+  // Bulk loading rows that can be recomputed (a rebuild): like PutRows, but without the
+  // write-ahead log, so they are not durable (a crash may lose any of them, in no particular
+  // order) until FlushRows() returns. Callers must record that the load is complete only after
+  // FlushRows(), with PutRows; a crash before that must make them load again from the start.
+  Status PutRowsUnlogged(const std::vector<RowWrite>& rows);
+  // Makes every row written so far durable (flushes every column family's memtable).
+  Status FlushRows();
+  // Deletes every row of a caller-owned family (a rebuild starts with this), with the store's
+  // durability. Costs O(1) writes whatever the family's size: one range deletion, whose space
+  // compaction reclaims later.
   Status ClearRows(ColumnFamily cf);
   // Visits rows whose key starts with `prefix`, in key order, from `start_after` (exclusive,
   // empty = from the beginning of the prefix).

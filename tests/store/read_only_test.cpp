@@ -67,6 +67,9 @@ TEST_CASE("a read-only store refuses every write and leaves the directory as it 
   CHECK(appended.status().code() == StatusCode::kFailedPrecondition);
   CHECK(reader->PutRows({{ColumnFamily::kProfiles, "k", "v"}}).code() ==
         StatusCode::kFailedPrecondition);
+  CHECK(reader->PutRowsUnlogged({{ColumnFamily::kProfiles, "k", "v"}}).code() ==
+        StatusCode::kFailedPrecondition);
+  CHECK(reader->FlushRows().code() == StatusCode::kFailedPrecondition);
   CHECK(reader->ClearRows(ColumnFamily::kProfiles).code() == StatusCode::kFailedPrecondition);
   CHECK(reader->PurgeDeleted({ColumnFamily::kProfiles}).code() == StatusCode::kFailedPrecondition);
   CHECK(reader->SyncWal().code() == StatusCode::kFailedPrecondition);

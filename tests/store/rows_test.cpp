@@ -1,0 +1,116 @@
+// Caller-owned rows written outside appends: ClearRows, and the unlogged bulk load a rebuild uses
+// (PutRowsUnlogged, durable only after FlushRows).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store_fixture.h"
+
+namespace ledger::store {
+namespace {
+
+using testing::Request;
+using testing::StoreFixture;
+
+std::optional<std::string> Row(EventStore& store, ColumnFamily cf, std::string_view key) {
+  auto row = store.GetRow(cf, key);
+  REQUIRE(row.status().ToString() == "OK");
+  return *row;
+}
+
+std::vector<std::string> Keys(EventStore& store, ColumnFamily cf) {
+  std::vector<std::string> keys;
+  REQUIRE(store
+              .ScanRows(cf, "", "",
+                        [&](std::string_view key, std::string_view) {
+                          keys.emplace_back(key);
+                          return true;
+                        })
+              .ok());
+  return keys;
+}
+
+// What a process killed at this instant leaves: the directory's files as they are on disk. A
+// copy of the open directory is exactly that for writes that never reach the write-ahead log.
+std::unique_ptr<EventStore> OpenCopyAsAfterKill(const std::string& from, const std::string& to) {
+  std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+  std::filesystem::remove(to + "/LOCK");  // held by the live store; not part of the data
+  auto opened = EventStore::Open(to, StoreOptions{});
+  REQUIRE(opened.status().ToString() == "OK");
+  return std::move(opened).value();
+}
+
+TEST_CASE("ClearRows deletes every row of one family, first and last keys included",
+          "[store][rows]") {
+  StoreFixture f;
+  const std::string lowest(1, '\0');
+  const std::string highest(3, '\xff');
+  REQUIRE(f.store()
+              .PutRows({{ColumnFamily::kItems, lowest, "low"},
+                        {ColumnFamily::kItems, "middle", "m"},
+                        {ColumnFamily::kItems, highest, "high"},
+                        {ColumnFamily::kProfiles, "middle", "kept"}})
+              .ok());
+
+  REQUIRE(f.store().ClearRows(ColumnFamily::kItems).ok());
+  CHECK(Keys(f.store(), ColumnFamily::kItems).empty());
+  CHECK_FALSE(Row(f.store(), ColumnFamily::kItems, lowest));
+  CHECK_FALSE(Row(f.store(), ColumnFamily::kItems, highest));
+  CHECK(Row(f.store(), ColumnFamily::kProfiles, "middle") == "kept");  // another family
+
+  // Rows written after the clear are there, and a clear of an empty family is fine.
+  REQUIRE(f.store().PutRows({{ColumnFamily::kItems, "middle", "again"}}).ok());
+  CHECK(Keys(f.store(), ColumnFamily::kItems) == std::vector<std::string>{"middle"});
+  f.Reopen();
+  CHECK(Row(f.store(), ColumnFamily::kItems, "middle") == "again");
+  CHECK_FALSE(Row(f.store(), ColumnFamily::kItems, highest));
+  REQUIRE(f.store().ClearRows(ColumnFamily::kSnapshots).ok());
+  CHECK(f.store().ClearRows(ColumnFamily::kEvents).code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("ClearRows also clears rows already flushed to table files", "[store][rows]") {
+  StoreFixture f;
+  std::vector<RowWrite> rows;
+  for (int i = 0; i < 1000; ++i) {
+    rows.push_back({ColumnFamily::kIndex, "term/" + std::to_string(i), std::string()});
+  }
+  REQUIRE(f.store().PutRows(rows).ok());
+  f.Reopen();  // a clean close flushes: the rows now live in table files, not the memtable
+  REQUIRE(f.store().ClearRows(ColumnFamily::kIndex).ok());
+  CHECK(Keys(f.store(), ColumnFamily::kIndex).empty());
+  f.Reopen();
+  CHECK(Keys(f.store(), ColumnFamily::kIndex).empty());
+}
+
+TEST_CASE("unlogged rows are read at once and survive a kill only after FlushRows",
+          "[store][rows]") {
+  StoreFixture f;
+  testing::TempDir copies;
+  // A logged write before them, so the write-ahead log is not empty.
+  REQUIRE(f.store().Append(Request("s", ExpectedVersion::Any(), {"one"})).ok());
+  REQUIRE(f.store().PutRows({{ColumnFamily::kProfiles, "logged", "1"}}).ok());
+  REQUIRE(f.store().PutRowsUnlogged({{ColumnFamily::kItems, "bulk", "1"}}).ok());
+  CHECK(Row(f.store(), ColumnFamily::kItems, "bulk") == "1");
+
+  {
+    std::unique_ptr<EventStore> killed =
+        OpenCopyAsAfterKill(f.path(), copies.sub("before-flush"));
+    CHECK(Row(*killed, ColumnFamily::kProfiles, "logged") == "1");
+    CHECK_FALSE(Row(*killed, ColumnFamily::kItems, "bulk"));  // it never reached the log
+    CHECK(killed->global_head().position == 1);
+  }
+  REQUIRE(f.store().FlushRows().ok());
+  {
+    std::unique_ptr<EventStore> killed = OpenCopyAsAfterKill(f.path(), copies.sub("after-flush"));
+    CHECK(Row(*killed, ColumnFamily::kItems, "bulk") == "1");
+    CHECK(Row(*killed, ColumnFamily::kProfiles, "logged") == "1");
+    CHECK(killed->global_head().position == 1);
+  }
+  CHECK(f.store().PutRowsUnlogged({{ColumnFamily::kEvents, "x", "y"}}).code() ==
+        StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ledger::store
