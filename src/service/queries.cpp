@@ -1,4 +1,4 @@
-// Ledger reads: current and past profiles, history, search, export, verification.
+// Ledger reads: current and past profiles, history, export, verification (search: search.cpp).
 #include <algorithm>
 
 #include "common/bytes.h"
@@ -206,84 +206,6 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& customer_id
   }));
   LEDGER_RETURN_IF_ERROR(error);
   return entries;
-}
-
-Result<SearchPage> Ledger::Search(const std::string& raw_query, std::size_t limit,
-                                  const std::string& cursor) {
-  Impl& d = *impl_;
-  std::string query = raw_query;
-  query.erase(0, query.find_first_not_of(" \t"));
-  query.erase(query.find_last_not_of(" \t") + 1);
-  if (query.empty() || query.size() > 256) {
-    return Status::InvalidArgument("a search needs 1-256 characters").WithField("/q");
-  }
-  limit = std::clamp<std::size_t>(limit, 1, 100);
-  std::set<std::string> ids;
-  auto add_all = [&](const std::vector<std::string>& found) {
-    ids.insert(found.begin(), found.end());
-  };
-
-  // A ledger id.
-  if (Result<std::optional<std::string>> row =
-          d.store->GetRow(store::ColumnFamily::kProfiles, query);
-      row.ok() && row->has_value()) {
-    ids.insert(query);
-  }
-  // A phone number, in any format.
-  std::size_t digits = static_cast<std::size_t>(
-      std::count_if(query.begin(), query.end(), [](char c) { return c >= '0' && c <= '9'; }));
-  if (digits >= 7) {
-    if (Result<std::string> e164 = d.phones->ToE164(query); e164.ok()) {
-      LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> found,
-                              d.Lookup(projection::PhoneTerm(*e164)));
-      add_all(found);
-    }
-  }
-  if (query.find('@') != std::string::npos) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> found, d.Lookup(projection::EmailTerm(query)));
-    add_all(found);
-  }
-  if (std::size_t colon = query.find(':'); colon != std::string::npos && colon > 0) {
-    LEDGER_ASSIGN_OR_RETURN(
-        std::vector<std::string> found,
-        d.Lookup(projection::ExternalIdTerm(query.substr(0, colon), query.substr(colon + 1))));
-    add_all(found);
-  }
-  // Names: every word must match a name's prefix.
-  if (query.find('@') == std::string::npos) {
-    std::vector<std::string> tokens = projection::NameTokens(query);
-    std::optional<std::set<std::string>> matches;
-    for (std::string token : tokens) {
-      if (token.size() > projection::kMaxNamePrefix) token.resize(projection::kMaxNamePrefix);
-      LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> found,
-                              d.Lookup(projection::NameTerm(token)));
-      std::set<std::string> found_set(found.begin(), found.end());
-      if (!matches) {
-        matches = std::move(found_set);
-      } else {
-        std::set<std::string> both;
-        std::set_intersection(matches->begin(), matches->end(), found_set.begin(), found_set.end(),
-                              std::inserter(both, both.end()));
-        matches = std::move(both);
-      }
-    }
-    if (matches) ids.insert(matches->begin(), matches->end());
-  }
-
-  SearchPage page;
-  for (auto it = ids.upper_bound(cursor); it != ids.end(); ++it) {
-    if (page.customers.size() == limit) {
-      page.next_cursor = page.customers.back().id;
-      break;
-    }
-    Result<Loaded> loaded = d.Load(*it);
-    if (!loaded.ok()) {
-      if (loaded.status().code() == StatusCode::kNotFound) continue;
-      return loaded.status();
-    }
-    page.customers.push_back(std::move(loaded->state));
-  }
-  return page;
 }
 
 Result<std::vector<FeedEntry>> Ledger::Feed(std::uint64_t after_position, std::size_t limit) {

@@ -1,6 +1,7 @@
 // The Ledger facade end to end on a real store: the command path, reads, time travel, search,
 // erasure and rebuild.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "domain/profile_view.h"
 #include "ledger_fixture.h"
@@ -171,6 +172,58 @@ TEST_CASE("search by name prefix, phone in any format, email and id", "[service]
   CHECK(ids(alan) == std::vector<std::string>{alan});
   CHECK(ids("nobody").empty());
   CHECK(f.ledger().Search("", 10, "").status().code() == StatusCode::kInvalidArgument);
+}
+
+// A page reads each kind of match only as far as it needs. With two name words, the longer
+// word's customers are checked one by one for the other, and a page stops after 2,000 such
+// candidates: it may then hold fewer customers than asked (even none) and says where to go on.
+TEST_CASE("a name search pages through every match, however many customers share a name",
+          "[service][search]") {
+  LedgerFixture f;
+  std::set<std::string> smiths, lovelace_smiths;
+  for (int i = 0; i < 2050; ++i) smiths.insert(f.RegisterPerson("Pat", "Smith", ""));
+  for (int i = 0; i < 3; ++i) lovelace_smiths.insert(f.RegisterPerson("Lovelace", "Smith", ""));
+  auto all_pages = [&](const std::string& q, std::size_t limit, int* pages) {
+    std::vector<std::string> seen;
+    std::string cursor;
+    *pages = 0;
+    do {
+      REQUIRE(++*pages <= 200);
+      auto page = f.ledger().Search(q, limit, cursor);
+      REQUIRE(page.ok());
+      CHECK(page->customers.size() <= limit);
+      for (const auto& c : page->customers) {
+        CHECK(c.id > cursor);
+        seen.push_back(c.id);
+      }
+      CHECK((page->next_cursor.empty() || page->next_cursor > cursor));
+      cursor = page->next_cursor;
+    } while (!cursor.empty());
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    return seen;
+  };
+
+  int pages = 0;
+  // "smith" (the longer word) drives: 2,053 candidates, 3 of them also "lov…".
+  std::vector<std::string> found = all_pages("smith lov", 10, &pages);
+  CHECK(std::set<std::string>(found.begin(), found.end()) == lovelace_smiths);
+  CHECK(found.size() == 3);
+  CHECK(pages == 2);  // the first page stopped after 2,000 candidates
+
+  // One word: pages of exactly `limit`, every customer once.
+  found = all_pages("smi", 100, &pages);
+  std::set<std::string> everyone = smiths;
+  everyone.insert(lovelace_smiths.begin(), lovelace_smiths.end());
+  CHECK(std::set<std::string>(found.begin(), found.end()) == everyone);
+  CHECK(found.size() == everyone.size());
+  CHECK(pages == 21);
+
+  // The first page of a common name is its first 20 customers in id order.
+  auto first = f.ledger().Search("pat", 20, "");
+  REQUIRE(first.ok());
+  REQUIRE(first->customers.size() == 20);
+  CHECK(first->customers.front().id == *smiths.begin());
+  CHECK(first->next_cursor == first->customers.back().id);
 }
 
 TEST_CASE("erasure shreds personal data but keeps a verifiable skeleton", "[service][erasure]") {
