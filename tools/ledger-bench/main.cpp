@@ -244,6 +244,8 @@ void AddScaleOptions(CLI::App& cmd, ScaleOptions& o) {
   cmd.add_option("--queries", o.queries, "Distinct search queries of each kind")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, kMaxSamples));
+  cmd.add_flag("--serving-only", o.serving_only,
+               "Only start-up, reads and memory: skip verify, rebuild and the compacted copy");
   AddDirOption(cmd, o.dir);
   cmd.footer(
       "Figures and their commands (DATA the populated directory; the same on the small ledger):\n"

@@ -390,6 +390,22 @@ Figure MakeFigure(std::string name, std::string unit, std::string baseline,
   return f;
 }
 
+void AddReplayAndDiskFigures(Report& report, const std::vector<double>& verify,
+                             const std::vector<double>& rebuild, const std::vector<double>& raw,
+                             double compacted_per_event, double uncompacted_per_event,
+                             double payload_per_event, std::size_t rounds) {
+  report.figures.push_back(
+      MakeFigure("replay_verify", "events/s", "raw_iterate_events", verify, raw, rounds));
+  report.figures.push_back(
+      MakeFigure("replay_rebuild", "events/s", "raw_iterate_events", rebuild, raw, rounds));
+  report.figures.push_back(MakeFigure("disk_bytes_per_event_compacted", "bytes",
+                                      "payload_bytes_per_event", {compacted_per_event},
+                                      {payload_per_event}, 1));
+  report.figures.push_back(MakeFigure("disk_bytes_per_event_uncompacted", "bytes",
+                                      "payload_bytes_per_event", {uncompacted_per_event},
+                                      {payload_per_event}, 1));
+}
+
 }  // namespace
 
 Result<Report> RunScaleBench(const ScaleOptions& o) {
@@ -452,7 +468,7 @@ Result<Report> RunScaleBench(const ScaleOptions& o) {
   }
 
   std::vector<double> verify, rebuild, raw;
-  for (std::size_t round = 1; round <= o.rounds; ++round) {
+  for (std::size_t round = 1; round <= o.rounds && !o.serving_only; ++round) {
     const std::string what = fmt::format("scale round {}/{}: replay", round, o.rounds);
     auto measure = [&](Result<double> r, std::string_view side,
                        std::vector<double>& samples) -> Status {
@@ -474,18 +490,21 @@ Result<Report> RunScaleBench(const ScaleOptions& o) {
   // Bytes on disk: as populate and the ledgerd runs above left them (the first start flushed
   // populate's write-ahead log), and fully compacted.
   LEDGER_ASSIGN_OR_RETURN(DiskBytes uncompacted, SizeOf(fs::path(o.data) / "rocksdb"));
-  LEDGER_ASSIGN_OR_RETURN(TempDir compacted_dir, area.NewDir("scale-compacted-"));
-  begin = SteadyClock::now();
-  LEDGER_RETURN_IF_ERROR(CheckpointLedger(o.data, compacted_dir.path()));
-  {
-    LEDGER_ASSIGN_OR_RETURN(
-        std::unique_ptr<RawDb> raw_db,
-        RawDb::Open((compacted_dir.path() / "rocksdb").string(), RawDb::Mode::kReadWrite));
-    LEDGER_RETURN_IF_ERROR(raw_db->CompactAll().WithContext("compacting a checkpoint"));
+  DiskBytes compacted;
+  if (!o.serving_only) {
+    LEDGER_ASSIGN_OR_RETURN(TempDir compacted_dir, area.NewDir("scale-compacted-"));
+    begin = SteadyClock::now();
+    LEDGER_RETURN_IF_ERROR(CheckpointLedger(o.data, compacted_dir.path()));
+    {
+      LEDGER_ASSIGN_OR_RETURN(
+          std::unique_ptr<RawDb> raw_db,
+          RawDb::Open((compacted_dir.path() / "rocksdb").string(), RawDb::Mode::kReadWrite));
+      LEDGER_RETURN_IF_ERROR(raw_db->CompactAll().WithContext("compacting a checkpoint"));
+    }
+    LEDGER_ASSIGN_OR_RETURN(compacted, SizeOf(compacted_dir.path() / "rocksdb"));
+    fmt::print(stderr, "scale: compacted a checkpoint in {:.1f} s: {} SST bytes, {} before\n",
+               SecondsSince(begin), compacted.sst, uncompacted.sst);
   }
-  LEDGER_ASSIGN_OR_RETURN(DiskBytes compacted, SizeOf(compacted_dir.path() / "rocksdb"));
-  fmt::print(stderr, "scale: compacted a checkpoint in {:.1f} s: {} SST bytes, {} before\n",
-             SecondsSince(begin), compacted.sst, uncompacted.sst);
   const double load_at_end = LoadAverage();
 
   // ---- The report ------------------------------------------------------------------------------
@@ -524,13 +543,13 @@ Result<Report> RunScaleBench(const ScaleOptions& o) {
   for (std::size_t i = 0; i < wrk_commands.size(); ++i) {
     report.notes.push_back(fmt::format("{}: {}", large.loads[i].name, wrk_commands[i]));
   }
-  report.notes.push_back(fmt::format(
+  if (!o.serving_only) report.notes.push_back(fmt::format(
       "verify: {} verify --data DATA --format json; rebuild: {} rebuild --data COPY (COPY: a "
       "RocksDB checkpoint of DATA, table files hard-linked, and its master key; the rebuild "
       "rewrites COPY's projections, never DATA's); both timed as whole processes; raw: plain "
       "RocksDB read-only iterator over DATA's events column family (open not timed)",
       replay, replay));
-  report.notes.push_back(fmt::format(
+  if (!o.serving_only) report.notes.push_back(fmt::format(
       "disk: SST bytes of DATA/rocksdb as this run leaves it, not compacted ({:.1f} MiB; all files "
       "{:.1f} MiB) and of a "
       "checkpoint flushed and compacted to the bottom level (RawDb::CompactAll: {:.1f} MiB; all "
@@ -561,16 +580,12 @@ Result<Report> RunScaleBench(const ScaleOptions& o) {
                                       large.rss_start, small.rss_start, o.rounds));
   report.figures.push_back(MakeFigure("rss_after_reads", "MiB", small_name + "_rss_after_reads",
                                       large.rss_load, small.rss_load, o.rounds));
-  report.figures.push_back(
-      MakeFigure("replay_verify", "events/s", "raw_iterate_events", verify, raw, o.rounds));
-  report.figures.push_back(
-      MakeFigure("replay_rebuild", "events/s", "raw_iterate_events", rebuild, raw, o.rounds));
-  report.figures.push_back(MakeFigure("disk_bytes_per_event_compacted", "bytes",
-                                      "payload_bytes_per_event", {per_event(compacted.sst)},
-                                      {per_event(log.payload_bytes)}, 1));
-  report.figures.push_back(MakeFigure("disk_bytes_per_event_uncompacted", "bytes",
-                                      "payload_bytes_per_event", {per_event(uncompacted.sst)},
-                                      {per_event(log.payload_bytes)}, 1));
+  if (o.serving_only) {
+    report.notes.push_back("--serving-only: no verify, rebuild or bytes-on-disk figures");
+  } else {
+    AddReplayAndDiskFigures(report, verify, rebuild, raw, per_event(compacted.sst),
+                            per_event(uncompacted.sst), per_event(log.payload_bytes), o.rounds);
+  }
   const double first_seconds = large.first_startup_ms / 1000;
   report.notes.push_back(fmt::format(
       "target: start-up to ready < {:.0f} s: {:.3f} s {} (the first start after populate: "

@@ -31,6 +31,9 @@ struct ScaleOptions {
   std::size_t sample = 100'000;
   std::size_t queries = 1'000;  // distinct search queries of each kind
   std::string dir;  // scratch (small ledger, copies); empty: a new directory in the temp dir
+  // Only start-up, reads and memory: no verify, rebuild or compaction (the bulk of a run's
+  // time at a million customers), for re-measuring the serving side after a change to it.
+  bool serving_only = false;
 };
 
 // Before anything: reads DATA/populate.json, opens the ledger read-only (that open fails when the
@@ -45,7 +48,7 @@ struct ScaleOptions {
 //             request: GET /v1/customers/{id} of sampled customers; GET /v1/customers?q= a last
 //             name's first four letters; ?q= the phone number of a random customer; each after
 //             an unmeasured 1 s warm-up; then VmRSS again, and ledgerd is stopped
-// Then per round, on the large ledger only (order alternating):
+// Then, unless serving_only, per round, on the large ledger only (order alternating):
 //   verify    ledger-replay verify --data DATA --format json (the whole process timed)
 //   rebuild   ledger-replay rebuild --data COPY, COPY a RocksDB checkpoint of DATA (hard links)
 //             with its master key: rebuild rewrites the projections, never DATA's (timed whole)
