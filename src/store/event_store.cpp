@@ -490,13 +490,26 @@ Status EventStore::ClearRows(ColumnFamily cf) {
   it->SeekToLast();
   if (!it->Valid()) return FromRocks(it->status(), "scanning rows to clear");
   std::string last = it->key().ToString();
+  it.reset();
+  // The range deletion goes into a memtable of its own: RocksDB keeps its insert hints (profiles
+  // hint by the whole key, rocks.cpp) in one map for the point and the range-deletion tables of
+  // a memtable, so a range starting at a key written in the same memtable, or a key written
+  // after a range that starts at it, would follow a hint into the other table and corrupt the
+  // skip list. Flushing before and after keeps them apart (two small flushes per clear).
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Flush(flush, rocks.cf(cf)), "clearing rows"));
   // DeleteRange's end is exclusive: the last key goes separately, in the same batch.
   rocksdb::WriteBatch wb;
-  LEDGER_RETURN_IF_ERROR(FromRocks(wb.DeleteRange(rocks.cf(cf), first, last), "clearing rows"));
+  if (first != last) {  // one row: a range of it would share its hint with the Delete below
+    LEDGER_RETURN_IF_ERROR(FromRocks(wb.DeleteRange(rocks.cf(cf), first, last), "clearing rows"));
+  }
   LEDGER_RETURN_IF_ERROR(FromRocks(wb.Delete(rocks.cf(cf), last), "clearing rows"));
   rocksdb::WriteOptions wo;
   wo.sync = impl_->options.durability == Durability::kSync;
-  return FromRocks(rocks.db()->Write(wo, &wb), "clearing rows");
+  LEDGER_RETURN_IF_ERROR(FromRocks(rocks.db()->Write(wo, &wb), "clearing rows"));
+  return FromRocks(rocks.db()->Flush(flush, rocks.cf(cf)), "clearing rows");
 }
 
 Status EventStore::PurgeDeleted(const std::vector<ColumnFamily>& families) {
