@@ -3,6 +3,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "common/bytes.h"
@@ -444,10 +445,12 @@ Status EventStore::SyncWal() {
 
 namespace {
 
+// Writes `rows` in `order` (indexes into rows) as one atomic batch.
 Status WriteRows(const Rocks& rocks, const std::vector<RowWrite>& rows,
-                 const rocksdb::WriteOptions& wo) {
+                 const std::vector<std::size_t>& order, const rocksdb::WriteOptions& wo) {
   rocksdb::WriteBatch wb;
-  for (const RowWrite& w : rows) {
+  for (std::size_t i : order) {
+    const RowWrite& w = rows[i];
     if (!IsCallerOwned(w.cf)) return Status::InvalidArgument("not a caller-owned column family");
     if (w.key.empty()) return Status::InvalidArgument("row key must not be empty");
     rocksdb::Status s = w.value ? wb.Put(rocks.cf(w.cf), AsSlice(w.key), AsSlice(*w.value))
@@ -457,20 +460,34 @@ Status WriteRows(const Rocks& rocks, const std::vector<RowWrite>& rows,
   return FromRocks(rocks.db()->Write(wo, &wb), "writing rows");
 }
 
+std::vector<std::size_t> InGivenOrder(const std::vector<RowWrite>& rows) {
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  return order;
+}
+
 }  // namespace
 
 Status EventStore::PutRows(const std::vector<RowWrite>& rows) {
   LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
   rocksdb::WriteOptions wo;
   wo.sync = impl_->options.durability == Durability::kSync;
-  return WriteRows(*impl_->rocks, rows, wo);
+  return WriteRows(*impl_->rocks, rows, InGivenOrder(rows), wo);
 }
 
 Status EventStore::PutRowsUnlogged(const std::vector<RowWrite>& rows) {
   LEDGER_RETURN_IF_ERROR(RefuseIfReadOnly(*impl_));
+  // A bulk load's rows come in the order of the events that made them: random keys. Inserted in
+  // key order, each memtable insert starts its skip-list search where the previous one ended
+  // instead of at the top (that search was a third of a rebuild's time). The sort is stable, so
+  // of two writes of one key the later still wins.
+  std::vector<std::size_t> order = InGivenOrder(rows);
+  std::stable_sort(order.begin(), order.end(), [&rows](std::size_t a, std::size_t b) {
+    return rows[a].cf != rows[b].cf ? rows[a].cf < rows[b].cf : rows[a].key < rows[b].key;
+  });
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;
-  return WriteRows(*impl_->rocks, rows, wo);
+  return WriteRows(*impl_->rocks, rows, order, wo);
 }
 
 Status EventStore::FlushRows() {

@@ -132,6 +132,8 @@ class EventStore {
   // write-ahead log, so they are not durable (a crash may lose any of them, in no particular
   // order) until FlushRows() returns. Callers must record that the load is complete only after
   // FlushRows(), with PutRows; a crash before that must make them load again from the start.
+  // Rows are inserted in key order (of the same key, the later still wins): a bulk load in event
+  // order would otherwise pay a full skip-list search per row.
   Status PutRowsUnlogged(const std::vector<RowWrite>& rows);
   // Makes every row written so far durable (flushes every column family's memtable).
   Status FlushRows();

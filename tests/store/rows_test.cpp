@@ -137,5 +137,32 @@ TEST_CASE("unlogged rows are read at once and survive a kill only after FlushRow
         StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("an unlogged batch in any key order keeps the later write of a key", "[store][rows]") {
+  // PutRowsUnlogged inserts a batch in key order: a key written twice (or written, then deleted)
+  // in one batch must still end as its last write, whatever keys lie between.
+  StoreFixture f;
+  REQUIRE(f.store()
+              .PutRowsUnlogged({{ColumnFamily::kItems, "m", "first"},
+                                {ColumnFamily::kIndex, "z", "index"},
+                                {ColumnFamily::kItems, "a", "a1"},
+                                {ColumnFamily::kItems, "m", "second"},
+                                {ColumnFamily::kItems, "d", "gone"},
+                                {ColumnFamily::kItems, "b", "b1"},
+                                {ColumnFamily::kItems, "d", std::nullopt},
+                                {ColumnFamily::kItems, "m", "third"}})
+              .ok());
+  CHECK(Row(f.store(), ColumnFamily::kItems, "m") == "third");
+  CHECK_FALSE(Row(f.store(), ColumnFamily::kItems, "d"));
+  CHECK(Keys(f.store(), ColumnFamily::kItems) == std::vector<std::string>{"a", "b", "m"});
+  CHECK(Row(f.store(), ColumnFamily::kIndex, "z") == "index");
+  // A delete first and a write after it: the write wins.
+  REQUIRE(f.store()
+              .PutRowsUnlogged({{ColumnFamily::kItems, "a", std::nullopt},
+                                {ColumnFamily::kItems, "0", "zero"},
+                                {ColumnFamily::kItems, "a", "a2"}})
+              .ok());
+  CHECK(Row(f.store(), ColumnFamily::kItems, "a") == "a2");
+}
+
 }  // namespace
 }  // namespace ledger::store
