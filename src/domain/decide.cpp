@@ -808,6 +808,13 @@ Result<MergeDecision> DecideMerge(const CustomerState& survivor, const CustomerS
     if (!HoldsEmail(survivor, LowerAscii(m.address))) {
       e.emails.push_back(ToFb(d.NewId(CreatedKind::kEmail, ++nth), m.address));
     }
+    if (m.bounce_count > 0 || m.last_bounced_at_us != 0) {
+      auto bounces = std::make_unique<fb::EmailBounceStateT>();
+      bounces->address = LowerAscii(m.address);
+      bounces->bounce_count = m.bounce_count;
+      bounces->last_bounced_at_us = m.last_bounced_at_us;
+      e.email_bounces.push_back(std::move(bounces));
+    }
   }
   for (const ExternalId& x : duplicate.external_ids) e.external_ids.push_back(ToFb(x));
   e.tags = duplicate.tags;

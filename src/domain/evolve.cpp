@@ -171,6 +171,15 @@ void Absorb(CustomerState& s, const fb::CustomerAbsorbed& e, const EventMeta& me
   AddUnique(s.merged_from, Str(e.duplicate_id()));
   ForEach(e.phones(), [&](const fb::PhoneEntry* p) { s.phones.push_back(ToPhone(p)); });
   ForEach(e.emails(), [&](const fb::EmailEntry* m) { s.emails.push_back(ToEmail(m)); });
+  // Each address keeps the worse bounce state: the more bounces, and the later last bounce.
+  ForEach(e.email_bounces(), [&](const fb::EmailBounceState* b) {
+    const std::string address = Str(b->address());
+    for (Email& m : s.emails) {
+      if (LowerAscii(m.address) != address) continue;
+      m.bounce_count = std::max(m.bounce_count, b->bounce_count());
+      m.last_bounced_at_us = std::max(m.last_bounced_at_us, b->last_bounced_at_us());
+    }
+  });
   ForEach(e.external_ids(),
           [&](const fb::ExternalId* x) { AddExternalId(s.external_ids, ToExternalId(x)); });
   if (e.tags() != nullptr) {

@@ -2,6 +2,7 @@
 //
 //   ledgerd --data DIR --listen 127.0.0.1:8080 [--auth-file FILE] [--durability sync|async]
 //           [--default-region US] [--threads N] [--log-format text|json] [--key-file FILE]
+//           [--bounce-limit 1-9] [--bounce-window-days N] (docs/operations.md has them all)
 //
 // Without --auth-file a development key is created in DIR/auth on first start (its location,
 // never its content, is logged). SIGTERM/SIGINT: stop accepting, finish in-flight requests,
@@ -34,6 +35,8 @@ struct Options {
   std::size_t max_connections = 1024;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_waiting_changes = 1024;
+  std::uint32_t bounce_limit = 3;
+  std::uint32_t bounce_window_days = 90;
   std::string log_format = "text";
 };
 
@@ -74,6 +77,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-waiting-changes", o.max_waiting_changes,
                  "changes that may wait for one customer; more are refused with 503")
       ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--bounce-limit", o.bounce_limit,
+                 "bounces after which an email address is invalid until re-verified")
+      ->check(CLI::Range(1, 9));
+  app.add_option("--bounce-window-days", o.bounce_window_days,
+                 "days an email address counts as bounced after its last bounce")
+      ->check(CLI::Range(1, 3650));
   app.add_option("--log-format", o.log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(app, argc, argv);
@@ -102,6 +111,8 @@ int main(int argc, char** argv) {
   lo.durability = o.durability == "async" ? ledger::Durability::kAsync : ledger::Durability::kSync;
   lo.default_region = o.default_region;
   lo.max_waiting_changes_per_customer = o.max_waiting_changes;
+  lo.domain.invalid_after_bounces = o.bounce_limit;
+  lo.domain.bounce_window_us = std::int64_t{o.bounce_window_days} * 24 * 3600 * 1'000'000;
   auto opened = ledger::service::Ledger::Open(lo);
   if (!opened.ok()) return Fail(json, "opening the ledger", opened.status());
   std::unique_ptr<ledger::service::Ledger> ledger = std::move(opened).value();

@@ -33,6 +33,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (options.domain.invalid_after_bounces < 1 || options.domain.invalid_after_bounces > 9) {
     return Status::InvalidArgument("invalid_after_bounces must be 1-9");
   }
+  if (options.domain.bounce_window_us <= 0) {
+    return Status::InvalidArgument("bounce_window_us must be positive");
+  }
   std::error_code ec;
   if (!options.read_only) {
     std::filesystem::create_directories(options.data_dir, ec);

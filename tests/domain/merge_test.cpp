@@ -253,5 +253,48 @@ TEST_CASE("the survivor of a merge still accepts changes", "[domain][merge]") {
   CHECK(Events(survivor.Run(UpdateProfile{p}, Agent())).empty());
 }
 
+// A bounce reported by the mail provider's hook at `at_us`.
+void Bounce(Customer& c, const std::string& address, std::int64_t at_us) {
+  c.Given(RecordEmailBounce{address}, Agent("mail-hook", at_us));
+}
+
+TEST_CASE("a merge keeps the worse bounce state of each address", "[domain][merge][bounce]") {
+  DomainConfig config;  // invalid after 3 bounces
+  Customer survivor = Survivor();    // alice@example.com
+  Customer duplicate = Duplicate();  // ALICE@example.com, asmith@work.example
+
+  SECTION("an address the survivor takes over keeps its bounces") {
+    Bounce(duplicate, "asmith@work.example", kT0 + 1);
+    Bounce(duplicate, "asmith@work.example", kT0 + 2);
+    Bounce(duplicate, "asmith@work.example", kT0 + 3);
+    REQUIRE(EmailInvalid(duplicate.email("e1-2"), config));
+    MergeDecision d = Merged(survivor, duplicate);
+    const fb::CustomerAbsorbedT& a = *d.survivor[0].AsCustomerAbsorbed();
+    REQUIRE(a.email_bounces.size() == 1);
+    CHECK(a.email_bounces[0]->address == "asmith@work.example");
+    CHECK(a.email_bounces[0]->bounce_count == 3);
+    const Email& taken = survivor.email("e2-1");
+    CHECK(taken.bounce_count == 3);
+    CHECK(taken.last_bounced_at_us == kT0 + 3);
+    CHECK(EmailInvalid(taken, config));
+  }
+  SECTION("an address both hold keeps the more bounces and the later bounce") {
+    Bounce(survivor, "alice@example.com", kT0 + 50);
+    Bounce(duplicate, "alice@example.com", kT0 + 10);
+    Bounce(duplicate, "alice@example.com", kT0 + 20);
+    Merged(survivor, duplicate);
+    const Email& shared = survivor.email("e1-1");
+    CHECK(shared.bounce_count == 2);
+    CHECK(shared.last_bounced_at_us == kT0 + 50);
+  }
+  SECTION("the duplicate's clean address does not clear the survivor's bounces") {
+    Bounce(survivor, "alice@example.com", kT0 + 5);
+    MergeDecision d = Merged(survivor, duplicate);
+    CHECK(d.survivor[0].AsCustomerAbsorbed()->email_bounces.empty());
+    CHECK(survivor.email("e1-1").bounce_count == 1);
+    CHECK(survivor.email("e1-1").last_bounced_at_us == kT0 + 5);
+  }
+}
+
 }  // namespace
 }  // namespace ledger::domain

@@ -1,6 +1,7 @@
 // Black-box tests of the change endpoints against shared/API.md: consent (and its proof), the
 // inbound SMS STOP and email bounce hooks, notes, verification, tags, calls, communications,
 // jobs, the finance section and customer merges.
+#include <filesystem>
 #include <set>
 
 #include "endpoint_fixture.h"
@@ -240,6 +241,42 @@ TEST_CASE("changes: an email bounce marks the address on every customer holding 
   CheckProblem(agent.Post("/v1/inbound/email-bounce", json::object()), 422, "/email");
   CheckProblem(agent.Post("/v1/inbound/email-bounce", {{"email", 12}}), 422, "/email");
   before.Check();
+}
+
+TEST_CASE("changes: --bounce-limit and --bounce-window-days set when an address is invalid",
+          "[http][changes]") {
+  Server server({"--bounce-limit", "1", "--bounce-window-days", "1"});
+  int port = server.port();
+  std::string ada = RegisterCustomer(port);
+  ApiClient agent = server.As(keys::kAgent);
+  CheckOk(agent.Post("/v1/inbound/email-bounce", {{"email", "ada@example.com"}}));
+  json p = ProfileOf(port, ada);
+  CHECK(p["emails"][0]["bounce_count"] == 1);
+  CHECK(p["emails"][0]["invalid"] == true);  // the default needs 3
+  CHECK(p["emails"][0]["bounced"] == true);
+}
+
+TEST_CASE("changes: ledgerd refuses bounce options outside their range, naming the option",
+          "[http][changes]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string option;
+  };
+  for (const Case& c : {Case{{"--bounce-limit", "0"}, "--bounce-limit"},
+                        Case{{"--bounce-limit", "10"}, "--bounce-limit"},
+                        Case{{"--bounce-window-days", "0"}, "--bounce-window-days"},
+                        Case{{"--bounce-window-days", "3651"}, "--bounce-window-days"},
+                        Case{{"--bounce-limit", "three"}, "--bounce-limit"}}) {
+    TempDir dir;
+    LedgerdProcess ledgerd(dir);
+    int status = ledgerd.StartExpectingRefusal(c.args);
+    CHECK_FALSE(ExitedZero(status));
+    std::string log;
+    for (const std::string& line : FileLines(ledgerd.log_file())) log += line + "\n";
+    INFO(log);
+    CHECK(log.find(c.option) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(ledgerd.data_dir() + "/rocksdb"));  // nothing created
+  }
 }
 
 TEST_CASE("changes: notes are added, amended by author or manager, retracted by a manager",

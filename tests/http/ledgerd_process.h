@@ -146,6 +146,20 @@ class LedgerdProcess {
     }
   }
 
+  // Starts ledgerd with options it must refuse and returns its wait status once it exited; the
+  // test fails if it answered /healthz instead. What it said is in log_file().
+  int StartExpectingRefusal(const std::vector<std::string>& extra_args) {
+    REQUIRE(pid_ <= 0);
+    port_ = FreePort();
+    Spawn(extra_args);
+    if (WaitHealthy()) {
+      ::kill(pid_, SIGKILL);
+      Reap();
+      FAIL("ledgerd started with options it should have refused");
+    }
+    return status_;
+  }
+
   // SIGTERM, then waits for the exit; returns the wait status.
   int Stop() { return Signal(SIGTERM); }
   // SIGKILL, then reaps; returns the wait status.

@@ -2,6 +2,7 @@
 // /readyz, /metrics, verify and digest routes show), and the profile as a principal may see it
 // with the finance read log it requires.
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "domain/profile_view.h"
 #include "ledger_fixture.h"
@@ -27,6 +28,29 @@ std::size_t ProfileReads(Ledger& ledger, const std::string& id) {
   std::size_t reads = 0;
   for (const AccessLogEntry& e : *log) reads += e.what == "profile read" ? 1 : 0;
   return reads;
+}
+
+TEST_CASE("a ledger refuses rule settings outside their range before touching the directory",
+          "[service][operations]") {
+  testing::TempDir dir;
+  struct Case {
+    std::uint32_t bounces;
+    std::int64_t window_us;
+    std::string message;
+  };
+  for (const Case& c : {Case{0, 1, "invalid_after_bounces must be 1-9"},
+                        Case{10, 1, "invalid_after_bounces must be 1-9"},
+                        Case{3, 0, "bounce_window_us must be positive"},
+                        Case{3, -5, "bounce_window_us must be positive"}}) {
+    LedgerOptions options;
+    options.data_dir = dir.sub("data");
+    options.domain.invalid_after_bounces = c.bounces;
+    options.domain.bounce_window_us = c.window_us;
+    auto opened = Ledger::Open(options);
+    CHECK(opened.status().code() == StatusCode::kInvalidArgument);
+    CHECK(opened.status().message() == c.message);
+    CHECK_FALSE(std::filesystem::exists(options.data_dir));
+  }
 }
 
 TEST_CASE("a ledger is ready when it accepts changes, a read-only one is not",
