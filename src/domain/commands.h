@@ -82,6 +82,24 @@ struct SmsStop {
   std::string number;  // E.164
   std::string raw_text;
 };
+// A message the customer sent from `from`, a contact point it holds; the service records it on
+// every customer holding that point. Its text decides what it does (ClassifyInbound, inbound.h).
+struct ReceiveInboundMessage {
+  std::string message_id;  // the ledger's id, the same on every customer
+  Channel channel = Channel::Sms;  // Sms or Email
+  std::string from;                // E.164 number or lower-case email
+  std::string to;                  // the business's number or address; may be empty
+  std::string text;
+  std::int64_t received_at_us = 0;
+  std::string provider_message_id;
+  std::int64_t review_due_at_us = 0;  // when a review it opens is due (the service's calendar)
+};
+// A manager's or compliance officer's decision on an open revocation review.
+struct DecideReview {
+  std::string review_id;
+  ReviewDecision decision = ReviewDecision::Revocation;
+  std::string reason;
+};
 struct RecordEmailBounce {
   std::string address;
 };
@@ -149,7 +167,7 @@ using Command =
     std::variant<RegisterCustomer, UpdateProfile, SetConsent, SmsStop, RecordEmailBounce, AddNote,
                  AmendNote, RetractNote, VerifyInfo, AddTag, RemoveTag, LogCall, LogCommunication,
                  RecordJob, SetFinance, AddContact, UpdateContact, DeleteContact, MergeContacts,
-                 EraseCustomer>;
+                 EraseCustomer, ReceiveInboundMessage, DecideReview>;
 
 // A short name for logs and metrics ("AddNote").
 std::string_view CommandName(const Command& command);

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "domain/ids.h"
+#include "domain/inbound.h"
 #include "domain/validate.h"
 
 namespace ledger::domain {
@@ -470,33 +471,145 @@ Result<std::vector<DomainEvent>> DecideConsent(const CustomerState& s, const Set
   return d.Take();
 }
 
+// Whether (channel, contact point) is already opted out with nothing opted in on it: a further
+// revocation changes nothing.
+bool AlreadyOptedOut(const CustomerState& s, Channel channel, std::string_view point) {
+  const ConsentRecord* current = FindConsent(s, channel, point);
+  if (current == nullptr || current->consent.status != ConsentStatus::OptedOut) return false;
+  if (channel != Channel::Sms) return true;
+  return std::none_of(s.phones.begin(), s.phones.end(),
+                      [&](const Phone& p) { return p.number == point && p.sms_opt_in; });
+}
+
+// A revocation of consent on (channel, point), carrying the purpose and jurisdiction of the
+// consent it revokes.
+Consent Revocation(const CustomerState& s, Channel channel, const std::string& point,
+                   ConsentMethod method, std::string evidence, std::int64_t received_at_us,
+                   std::string raw_text) {
+  Consent consent;
+  consent.channel = channel;
+  consent.contact_point = point;
+  consent.status = ConsentStatus::OptedOut;
+  consent.method = method;
+  consent.evidence = std::move(evidence);
+  consent.received_at_us = received_at_us;
+  consent.raw_text = std::move(raw_text);
+  if (const ConsentRecord* current = FindConsent(s, channel, point)) {
+    consent.purpose = current->consent.purpose;
+    consent.jurisdiction = current->consent.jurisdiction;
+  }
+  return consent;
+}
+
 Result<std::vector<DomainEvent>> DecideSmsStop(const CustomerState& s, const SmsStop& c,
                                                const DecideContext& ctx) {
   if (!s.registered() || s.status != CustomerStatus::kActive) return std::vector<DomainEvent>();
   if (!HoldsNumber(s, c.number)) return std::vector<DomainEvent>();
-  const ConsentRecord* current = FindConsent(s, Channel::Sms, c.number);
-  bool any_line_opted_in = std::any_of(s.phones.begin(), s.phones.end(), [&](const Phone& p) {
-    return p.number == c.number && p.sms_opt_in;
-  });
-  if (!any_line_opted_in && current != nullptr &&
-      current->consent.status == ConsentStatus::OptedOut) {
-    return std::vector<DomainEvent>();  // already opted out: nothing changes
-  }
+  if (AlreadyOptedOut(s, Channel::Sms, c.number)) return std::vector<DomainEvent>();
   LEDGER_RETURN_IF_ERROR(CheckText(c.raw_text, 2000, "/text", true));
-  Consent consent;
-  consent.channel = Channel::Sms;
-  consent.contact_point = c.number;
-  consent.status = ConsentStatus::OptedOut;
-  consent.method = ConsentMethod::Keyword;
-  consent.evidence = "inbound SMS opt-out keyword";
-  consent.received_at_us = ctx.now_us;
-  consent.raw_text = c.raw_text;
-  if (current != nullptr) {
-    consent.purpose = current->consent.purpose;
-    consent.jurisdiction = current->consent.jurisdiction;
+  Decision d(s);
+  d.Emit(ConsentEvent(Revocation(s, Channel::Sms, c.number, ConsentMethod::Keyword,
+                                 "inbound SMS opt-out keyword", ctx.now_us, c.raw_text)));
+  return d.Take();
+}
+
+Result<std::vector<DomainEvent>> DecideInbound(const CustomerState& s,
+                                               const ReceiveInboundMessage& c) {
+  if (!s.registered() || s.status != CustomerStatus::kActive) return std::vector<DomainEvent>();
+  if (c.channel != Channel::Sms && c.channel != Channel::Email) {
+    return Status::InvalidArgument("must be sms or email").WithField("/channel");
+  }
+  const bool holds =
+      c.channel == Channel::Sms ? HoldsNumber(s, c.from) : HoldsEmail(s, LowerAscii(c.from));
+  if (!holds) return std::vector<DomainEvent>();
+  LEDGER_RETURN_IF_ERROR(CheckRequiredText(c.message_id, 64, "/message_id"));
+  LEDGER_RETURN_IF_ERROR(CheckText(c.to, 254, "/to"));
+  LEDGER_RETURN_IF_ERROR(CheckText(c.text, 2000, "/text", true));
+  LEDGER_RETURN_IF_ERROR(CheckText(c.provider_message_id, 128, "/provider_message_id"));
+  if (c.received_at_us <= 0) {
+    return Status::InvalidArgument("must be after 1970").WithField("/received_at");
+  }
+
+  fb::InboundMessageReceivedT e;
+  e.message_id = c.message_id;
+  e.channel = c.channel;
+  e.from_address = c.from;
+  e.to_address = c.to;
+  e.text = c.text;
+  e.received_at_us = c.received_at_us;
+  e.provider_message_id = c.provider_message_id;
+  e.outcome = ClassifyInbound(c.channel, c.text);
+  std::optional<DomainEvent> consent;
+  switch (e.outcome) {
+    case InboundOutcome::OptOut:
+      if (!AlreadyOptedOut(s, c.channel, c.from)) {
+        consent = ConsentEvent(Revocation(s, c.channel, c.from, ConsentMethod::Keyword,
+                                          "inbound opt-out keyword, message " + c.message_id,
+                                          c.received_at_us, c.text));
+      }
+      break;
+    case InboundOutcome::OptIn: {
+      // START after STOP opts the number back in, for what it had been opted in for.
+      const ConsentRecord* current = FindConsent(s, Channel::Sms, c.from);
+      if (current == nullptr || current->consent.status != ConsentStatus::OptedOut) {
+        e.outcome = InboundOutcome::Recorded;  // nothing to undo
+        break;
+      }
+      Consent granted = current->consent;
+      granted.status = ConsentStatus::OptedIn;
+      granted.method = ConsentMethod::Keyword;
+      granted.evidence = "inbound opt-in keyword, message " + c.message_id;
+      granted.received_at_us = c.received_at_us;
+      granted.raw_text = c.text;
+      granted.expires_at_us = 0;
+      consent = ConsentEvent(granted);
+      break;
+    }
+    case InboundOutcome::Review:
+      if (const OpenReview* open = OpenReviewOn(s, c.channel, c.from)) {
+        e.review_id = open->id;  // joins the review already open on that point
+        e.review_due_at_us = open->due_at_us;
+      } else {
+        if (c.review_due_at_us <= c.received_at_us) {
+          return Status::InvalidArgument("a review must be due after the message's receipt")
+              .WithField("/review_due_at");
+        }
+        e.review_id = c.message_id;
+        e.review_due_at_us = c.review_due_at_us;
+      }
+      break;
+    case InboundOutcome::Recorded:
+      break;
   }
   Decision d(s);
-  d.Emit(ConsentEvent(consent));
+  d.Emit(Make(std::move(e)));
+  if (consent) d.Emit(std::move(*consent));
+  return d.Take();
+}
+
+Result<std::vector<DomainEvent>> DecideReviewOf(const CustomerState& s, const DecideReview& c,
+                                                const DecideContext& ctx) {
+  LEDGER_RETURN_IF_ERROR(RequireActive(s));
+  if (!ctx.Has(Role::kManager) && !ctx.Has(Role::kCompliance)) {
+    return Status::PermissionDenied(
+        "deciding a revocation review needs the manager or compliance role");
+  }
+  const OpenReview* review = FindOpenReview(s, c.review_id);
+  if (review == nullptr) return Status::NotFound("no open review " + c.review_id);
+  LEDGER_RETURN_IF_ERROR(CheckRequiredText(c.reason, 2000, "/reason", /*multiline=*/true));
+  if (c.decision != ReviewDecision::Revocation && c.decision != ReviewDecision::NotRevocation) {
+    return Status::InvalidArgument("must be revocation or not_revocation").WithField("/decision");
+  }
+  Decision d(s);
+  d.Emit(Make(fb::RevocationReviewDecidedT{{}, c.review_id, c.decision, c.reason}));
+  if (c.decision == ReviewDecision::Revocation &&
+      !AlreadyOptedOut(s, review->channel, review->contact_point)) {
+    d.Emit(ConsentEvent(Revocation(s, review->channel, review->contact_point,
+                                   ConsentMethod::InboundMessage,
+                                   "review " + review->id + " decided by " + ctx.actor + ": " +
+                                       c.reason,
+                                   review->received_at_us, review->text)));
+  }
   return d.Take();
 }
 
@@ -652,6 +765,8 @@ struct Visitor {
   Out operator()(const UpdateProfile& c) const { return DecideUpdate(s, c, ctx); }
   Out operator()(const SetConsent& c) const { return DecideConsent(s, c, ctx); }
   Out operator()(const SmsStop& c) const { return DecideSmsStop(s, c, ctx); }
+  Out operator()(const ReceiveInboundMessage& c) const { return DecideInbound(s, c); }
+  Out operator()(const DecideReview& c) const { return DecideReviewOf(s, c, ctx); }
   Out operator()(const RecordEmailBounce& c) const {
     if (!s.registered() || s.status != CustomerStatus::kActive) return None();
     std::string lower = LowerAscii(c.address);
@@ -793,6 +908,13 @@ Result<MergeDecision> DecideMerge(const CustomerState& survivor, const CustomerS
     return Status::InvalidArgument("a customer cannot be merged into itself")
         .WithField("/duplicate");
   }
+  // A merged customer accepts no changes, so its open reviews could never be decided.
+  if (!duplicate.open_reviews.empty()) {
+    return Status::FailedPrecondition("customer " + duplicate.id + " has " +
+                                      std::to_string(duplicate.open_reviews.size()) +
+                                      " open revocation review(s): decide them before merging")
+        .WithField("/duplicate");
+  }
   MergeDecision out;
   Decision d(survivor);
   fb::CustomerAbsorbedT e;
@@ -866,7 +988,8 @@ std::string_view CommandName(const Command& command) {
       "RegisterCustomer", "UpdateProfile", "SetConsent",       "SmsStop",       "RecordEmailBounce",
       "AddNote",          "AmendNote",     "RetractNote",      "VerifyInfo",    "AddTag",
       "RemoveTag",        "LogCall",       "LogCommunication", "RecordJob",     "SetFinance",
-      "AddContact",       "UpdateContact", "DeleteContact",    "MergeContacts", "EraseCustomer"};
+      "AddContact",       "UpdateContact", "DeleteContact",    "MergeContacts", "EraseCustomer",
+      "ReceiveInboundMessage", "DecideReview"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[command.index()];
 }

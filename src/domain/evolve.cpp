@@ -458,6 +458,33 @@ void ApplyEvent(CustomerState& s, const fb::EventPayload& payload, const EventMe
     case E::CustomerErased:
       Erase(s);
       break;
+    case E::InboundMessageReceived: {
+      const auto& e = *payload.event_as_InboundMessageReceived();
+      ++s.inbound_messages;
+      if (e.outcome() != InboundOutcome::Review) break;
+      const std::string review_id = Str(e.review_id());
+      auto open = std::find_if(s.open_reviews.begin(), s.open_reviews.end(),
+                               [&](const OpenReview& r) { return r.id == review_id; });
+      if (open != s.open_reviews.end()) {
+        ++open->messages;
+        break;
+      }
+      OpenReview r;
+      r.id = review_id;
+      r.channel = e.channel();
+      r.contact_point = Str(e.from_address());
+      r.text = Str(e.text());
+      r.received_at_us = e.received_at_us();
+      r.due_at_us = e.review_due_at_us();
+      r.version = meta.version;
+      s.open_reviews.push_back(std::move(r));
+      break;
+    }
+    case E::RevocationReviewDecided: {
+      const std::string review_id = Str(payload.event_as_RevocationReviewDecided()->review_id());
+      std::erase_if(s.open_reviews, [&](const OpenReview& r) { return r.id == review_id; });
+      break;
+    }
   }
 }
 

@@ -15,7 +15,7 @@ namespace ledger::domain {
 // The payload schema version written with every event (see schema/events.fbs for the history).
 // Readers accept every version up to this one: FlatBuffers reads fields added later as their
 // defaults.
-inline constexpr std::uint32_t kPayloadSchemaVersion = 3;
+inline constexpr std::uint32_t kPayloadSchemaVersion = 4;
 
 std::string PackEvent(const DomainEvent& event);
 

@@ -228,6 +228,19 @@ json ProfileJson(const CustomerState& s, const ViewOptions& o) {
       {"created_at", TimeJson(s.created_at_us)},
       {"updated_at", TimeJson(s.updated_at_us)},
   };
+  json reviews = json::array();
+  for (const OpenReview& r : s.open_reviews) {
+    reviews.push_back({{"id", r.id},
+                       {"channel", EnumName(r.channel)},
+                       {"contact_point", r.contact_point},
+                       {"text", r.text},
+                       {"received_at", TimeJson(r.received_at_us)},
+                       {"due_at", TimeJson(r.due_at_us)},
+                       {"overdue", o.now_us >= r.due_at_us},
+                       {"messages", r.messages}});
+  }
+  out["inbound_messages"] = s.inbound_messages;
+  out["open_reviews"] = std::move(reviews);
   if (o.include_finance) {
     json finance = json::object();
     for (const FinanceField& f : s.finance) finance[f.name] = f.value;
@@ -251,6 +264,7 @@ std::int64_t ProfileJsonStableUntil(const CustomerState& state, const ViewOption
       consider(e.last_bounced_at_us + options.config.bounce_window_us + 1);
     }
   }
+  for (const OpenReview& r : state.open_reviews) consider(r.due_at_us);  // "overdue"
   for (const Contact& c : state.contacts) {  // ContactUnused
     consider(std::max(c.last_communication_at_us, c.created_at_us) +
              options.config.contact_unused_after_us + 1);

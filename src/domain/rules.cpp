@@ -39,10 +39,19 @@ bool SmsConsentInForce(const CustomerState& state, const Phone& p, std::int64_t 
 
 }  // namespace
 
+bool UnderReview(const CustomerState& state, std::string_view number) {
+  return std::any_of(state.open_reviews.begin(), state.open_reviews.end(),
+                     [&](const OpenReview& r) {
+                       return r.channel == Channel::Sms && r.contact_point == number;
+                     });
+}
+
 std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state, std::int64_t now_us) {
   std::vector<const Phone*> lines;
   for (const Phone& p : state.phones) {
-    if (p.sms_opt_in && SmsConsentInForce(state, p, now_us)) lines.push_back(&p);
+    if (p.sms_opt_in && SmsConsentInForce(state, p, now_us) && !UnderReview(state, p.number)) {
+      lines.push_back(&p);
+    }
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Phone* a, const Phone* b) {
     return a->sms_opt_in_seq < b->sms_opt_in_seq;

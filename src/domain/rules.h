@@ -33,7 +33,11 @@ bool EmailInvalid(const Email& email, const DomainConfig& config);
 // --- SMS ------------------------------------------------------------------------------------
 // The lines to text at `now_us`, in order: opted-in lines whose consent is in force (an implied
 // one lapses at its expiry), by the order they were opted in.
+// Lines whose number has an open revocation review are left out until it is decided: the
+// customer may have asked to stop.
 std::vector<const Phone*> SmsLinesInOrder(const CustomerState& state, std::int64_t now_us);
+// Whether an open revocation review is on this SMS number.
+bool UnderReview(const CustomerState& state, std::string_view number);
 // 1-based position of `phone` in SmsLinesInOrder, 0 when it is not to be texted.
 std::size_t SmsOrder(const CustomerState& state, const Phone& phone, std::int64_t now_us);
 

@@ -24,10 +24,12 @@ using fb::ConsentStatus;
 using fb::ContactTime;
 using fb::CustomerKind;
 using fb::Direction;
+using fb::InboundOutcome;
 using fb::JobStatus;
 using fb::ManagedBy;
 using fb::PhoneKind;
 using fb::PreferredMethod;
+using fb::ReviewDecision;
 
 enum class CustomerStatus : std::uint8_t { kActive = 0, kMerged = 1, kErased = 2 };
 
@@ -144,6 +146,22 @@ struct Call {
   friend bool operator==(const Call&, const Call&) = default;
 };
 
+// A message in the customer's own words from one of its contact points that may revoke consent
+// (TCPA: by any reasonable means), waiting for a manager's or compliance officer's decision
+// (InboundMessageReceived with outcome Review; closed by RevocationReviewDecided). Later messages
+// from the same point while it is open join it. Marketing to that point is not allowed meanwhile.
+struct OpenReview {
+  std::string id;  // the message id of the message that opened it
+  Channel channel = Channel::Sms;
+  std::string contact_point;  // E.164 number or lower-case email
+  std::string text;           // of the message that opened it
+  std::int64_t received_at_us = 0;
+  std::int64_t due_at_us = 0;     // decide before this instant (10 business days after receipt)
+  std::uint64_t version = 0;      // of the event that opened it
+  std::uint64_t messages = 1;     // messages from the point while it is open, the first included
+  friend bool operator==(const OpenReview&, const OpenReview&) = default;
+};
+
 struct FinanceField {
   std::string name, value;
   friend bool operator==(const FinanceField&, const FinanceField&) = default;
@@ -235,6 +253,10 @@ struct CustomerState {
   std::array<std::uint64_t, kJobStatuses> jobs_by_status{};  // jobs by their current status
   std::vector<FinanceField> finance;
   std::vector<std::string> merged_from;
+  // Inbound messages recorded (each is an InboundMessageReceived event in the history) and the
+  // reviews still open: at most one per contact point.
+  std::uint64_t inbound_messages = 0;
+  std::vector<OpenReview> open_reviews;
 
   std::int64_t created_at_us = 0;
   std::int64_t updated_at_us = 0;

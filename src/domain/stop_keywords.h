@@ -1,4 +1,5 @@
-// Recognises an SMS reply that revokes consent to receive messages ("STOP").
+// Recognises an SMS reply that revokes consent to receive messages ("STOP"), or that asks to
+// receive them again ("START").
 //
 // Contract
 //   * Pure, allocation-free, thread-safe; never fails. No locale is consulted: only the ASCII
@@ -28,5 +29,9 @@
 namespace ledger::domain {
 
 bool IsOptOutMessage(std::string_view sms_body);
+
+// Whether the whole message (normalised as above) is START or UNSTOP: the customer asks to
+// receive texts again after an opt-out. Same contract as IsOptOutMessage.
+bool IsOptInMessage(std::string_view sms_body);
 
 }  // namespace ledger::domain

@@ -107,6 +107,7 @@ void RegisterCustomerRoutes(Api& api);    // routes_customers.cpp
 void RegisterChangeRoutes(Api& api);      // routes_changes.cpp
 void RegisterContactRoutes(Api& api);     // routes_contacts.cpp
 void RegisterComplianceRoutes(Api& api);  // routes_compliance.cpp
+void RegisterInboundRoutes(Api& api);     // routes_inbound.cpp
 void RegisterEventRoutes(Api& api);       // routes_events.cpp
 void RegisterListRoutes(Api& api);        // routes_lists.cpp
 

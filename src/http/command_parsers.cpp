@@ -242,6 +242,29 @@ Result<EmailBounceRequest> ParseEmailBounce(const json& body) {
   return r;
 }
 
+Result<InboundMessageRequest> ParseInboundMessage(const json& body) {
+  Fields f(body);
+  f.Only({"channel", "from", "to", "text", "received_at", "provider_message_id"});
+  InboundMessageRequest r;
+  r.channel = f.Enum<domain::Channel>("channel", std::nullopt);
+  r.from = f.String("from", true, 254);
+  r.to = f.String("to", false, 254);
+  r.text = f.String("text", true, 2000);
+  r.received_at_us = f.Time("received_at");
+  r.provider_message_id = f.String("provider_message_id", false, 128);
+  if (!f.ok()) return f.status();
+  return r;
+}
+
+Result<ReviewDecisionRequest> ParseReviewDecision(const json& body) {
+  Fields f(body);
+  f.Only({"decision"});
+  ReviewDecisionRequest r;
+  r.decision = f.Enum<domain::ReviewDecision>("decision", std::nullopt);
+  if (!f.ok()) return f.status();
+  return r;
+}
+
 Result<domain::AddNote> ParseAddNote(const json& body) {
   Fields f(body);
   f.Only({"text", "pinned"});

@@ -43,6 +43,20 @@ struct SmsStopRequest {
 struct EmailBounceRequest {
   std::string email;
 };
+// POST /v1/inbound/messages: the fields as received (the service normalises and checks them).
+struct InboundMessageRequest {
+  domain::Channel channel = domain::Channel::Sms;
+  std::string from;
+  std::string to;
+  std::string text;
+  std::optional<std::int64_t> received_at_us;
+  std::string provider_message_id;
+};
+// POST /v1/reviews/{id}/decision (its `reason`, required there, is the request's envelope
+// reason, as on every change: ReadCommandBody takes it out of the body)
+struct ReviewDecisionRequest {
+  domain::ReviewDecision decision = domain::ReviewDecision::Revocation;
+};
 struct MergeRequest {
   std::string duplicate;  // the customer merged into the one in the path
 };
@@ -59,6 +73,8 @@ Result<domain::SetConsent> ParseSetConsent(domain::Channel channel, const nlohma
 // POST /v1/inbound/sms-stop and /v1/inbound/email-bounce
 Result<SmsStopRequest> ParseSmsStop(const nlohmann::json& body);
 Result<EmailBounceRequest> ParseEmailBounce(const nlohmann::json& body);
+Result<InboundMessageRequest> ParseInboundMessage(const nlohmann::json& body);
+Result<ReviewDecisionRequest> ParseReviewDecision(const nlohmann::json& body);
 
 // Notes: POST .../notes, POST .../notes/{note}/amendments, DELETE .../notes/{note}
 Result<domain::AddNote> ParseAddNote(const nlohmann::json& body);

@@ -48,6 +48,11 @@ std::string RenderLedgerStats(const service::LedgerStats& st) {
   out +=
       "# HELP ledger_log_position The end of the global log.\n# TYPE ledger_log_position gauge\n";
   out += fmt::format("ledger_log_position {}\n", st.log_position);
+  if (st.reviews_overdue) {
+    out += "# HELP ledger_revocation_reviews_overdue Open revocation reviews past their due time.\n";
+    out += "# TYPE ledger_revocation_reviews_overdue gauge\n";
+    out += fmt::format("ledger_revocation_reviews_overdue {}\n", *st.reviews_overdue);
+  }
   out += "# HELP ledger_rocksdb_property RocksDB properties by column family.\n";
   out += "# TYPE ledger_rocksdb_property gauge\n";
   for (const service::StorageArea& area : st.areas) {

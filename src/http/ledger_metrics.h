@@ -4,6 +4,7 @@
 //   ledger_appends_duplicate_total                     counters
 //   ledger_group_commit_batch_size                     histogram (appends per storage write)
 //   ledger_log_position                                gauge
+//   ledger_revocation_reviews_overdue                  gauge (open reviews past their due time)
 //   ledger_rocksdb_property{cf,name}                   gauges of each storage area
 // The names and labels are documented in docs/operations.md: dashboards depend on them, so they
 // stay as they are (the labels of ledger_rocksdb_property keep RocksDB's property names). Pure.

@@ -77,6 +77,7 @@ HttpServer::HttpServer(service::Ledger& ledger, Authenticator auth, ServerOption
   RegisterChangeRoutes(*api_);
   RegisterContactRoutes(*api_);
   RegisterComplianceRoutes(*api_);
+  RegisterInboundRoutes(*api_);
   RegisterEventRoutes(*api_);
   RegisterListRoutes(*api_);
 

@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <thread>
 
@@ -37,6 +39,8 @@ struct Options {
   std::size_t max_waiting_changes = 1024;
   std::uint32_t bounce_limit = 3;
   std::uint32_t bounce_window_days = 90;
+  std::string review_closed_dates;
+  bool no_federal_holidays = false;
   std::string log_format = "text";
 };
 
@@ -83,6 +87,12 @@ int main(int argc, char** argv) {
   app.add_option("--bounce-window-days", o.bounce_window_days,
                  "days an email address counts as bounced after its last bounce")
       ->check(CLI::Range(1, 3650));
+  app.add_option("--review-closed-dates", o.review_closed_dates,
+                 "file of YYYY-MM-DD dates (one per line, # comments) on which revocation "
+                 "reviews' business days do not count, besides weekends")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--no-federal-holidays", o.no_federal_holidays,
+               "count US federal holidays as business days for revocation reviews");
   app.add_option("--log-format", o.log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(app, argc, argv);
@@ -113,6 +123,26 @@ int main(int argc, char** argv) {
   lo.max_waiting_changes_per_customer = o.max_waiting_changes;
   lo.domain.invalid_after_bounces = o.bounce_limit;
   lo.domain.bounce_window_us = std::int64_t{o.bounce_window_days} * 24 * 3600 * 1'000'000;
+  {
+    std::string closed_dates;
+    if (!o.review_closed_dates.empty()) {
+      std::ifstream in(o.review_closed_dates);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) {
+        return Fail(json, "options",
+                    ledger::Status::InvalidArgument("cannot read " + o.review_closed_dates));
+      }
+      closed_dates = text.str();
+    }
+    auto calendar =
+        ledger::domain::BusinessCalendar::FromClosedDates(closed_dates, !o.no_federal_holidays);
+    if (!calendar.ok()) {
+      return Fail(json, "options",
+                  calendar.status().WithContext("--review-closed-dates " + o.review_closed_dates));
+    }
+    lo.review_calendar = std::move(calendar).value();
+  }
   auto opened = ledger::service::Ledger::Open(lo);
   if (!opened.ok()) return Fail(json, "opening the ledger", opened.status());
   std::unique_ptr<ledger::service::Ledger> ledger = std::move(opened).value();

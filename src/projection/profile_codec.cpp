@@ -126,6 +126,11 @@ std::string EncodeProfile(const domain::CustomerState& s) {
   auto finance = Tables<fb::FinanceField>(b, s.finance, [&](const domain::FinanceField& f) {
     return fb::CreateFinanceField(b, Str(b, f.name), Str(b, f.value));
   });
+  auto open_reviews = Tables<fb::ProfileReview>(b, s.open_reviews, [&](const domain::OpenReview& r) {
+    return fb::CreateProfileReview(b, Str(b, r.id), r.channel, Str(b, r.contact_point),
+                                   Str(b, r.text), r.received_at_us, r.due_at_us, r.version,
+                                   r.messages);
+  });
   auto communications =
       b.CreateVector(s.communications_by_channel.data(), s.communications_by_channel.size());
   auto jobs_by_status = b.CreateVector(s.jobs_by_status.data(), s.jobs_by_status.size());
@@ -185,6 +190,8 @@ std::string EncodeProfile(const domain::CustomerState& s) {
   p.add_latest_notes(latest_notes);
   p.add_calls_logged(s.calls_logged);
   p.add_jobs_by_status(jobs_by_status);
+  p.add_inbound_messages(s.inbound_messages);
+  p.add_open_reviews(open_reviews);
   fb::FinishProfileBuffer(b, p.Finish());
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
@@ -262,6 +269,11 @@ Result<domain::CustomerState> DecodeProfile(std::string_view unaligned) {
   if (p.merged_from() != nullptr) {
     for (const String* m : *p.merged_from()) s.merged_from.push_back(S(m));
   }
+  s.inbound_messages = p.inbound_messages();
+  Each(p.open_reviews(), [&](const fb::ProfileReview& x) {
+    s.open_reviews.push_back({S(x.id()), x.channel(), S(x.contact_point()), S(x.text()),
+                              x.received_at_us(), x.due_at_us(), x.version(), x.messages()});
+  });
   s.created_at_us = p.created_at_us();
   s.updated_at_us = p.updated_at_us();
   return s;

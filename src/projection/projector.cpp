@@ -6,6 +6,7 @@
 #include "crypto/kdf.h"
 #include "projection/index_terms.h"
 #include "projection/item_rows.h"
+#include "projection/review_rows.h"
 #include "projection/profile_codec.h"
 
 namespace ledger::projection {
@@ -97,6 +98,7 @@ std::string Projector::ProfileValue(const domain::CustomerState& state,
 void Projector::AddRows(const domain::CustomerState& before, const domain::CustomerState& after,
                         SharedAead* data_key, std::vector<store::RowWrite>* rows) const {
   rows->push_back({store::ColumnFamily::kProfiles, after.id, ProfileValue(after, data_key)});
+  AddReviewRows(before, after, rows);
   // Most changes (notes, consent, calls) touch nothing the index is built from.
   if (SameIndexInputs(before, after)) return;
   // Only changed terms are hashed.
@@ -114,6 +116,30 @@ void Projector::AddRows(const domain::CustomerState& before, const domain::Custo
   for (const std::string& term : added) {
     rows->push_back(
         {store::ColumnFamily::kIndex, IndexRowKey(TokenOf(term), after.id), std::string()});
+  }
+}
+
+void Projector::AddReviewRows(const domain::CustomerState& before,
+                              const domain::CustomerState& after,
+                              std::vector<store::RowWrite>* rows) {
+  if (before.open_reviews == after.open_reviews) return;
+  auto has = [](const domain::CustomerState& s, const domain::OpenReview& r) {
+    return std::any_of(s.open_reviews.begin(), s.open_reviews.end(),
+                       [&](const domain::OpenReview& x) { return x.id == r.id; });
+  };
+  for (const domain::OpenReview& r : before.open_reviews) {
+    if (has(after, r)) continue;
+    rows->push_back({store::ColumnFamily::kReviews, ReviewByDueKey(r.due_at_us, r.id, after.id),
+                     std::nullopt});
+    rows->push_back(
+        {store::ColumnFamily::kReviews, ReviewByIdKey(r.id, after.id), std::nullopt});
+  }
+  for (const domain::OpenReview& r : after.open_reviews) {
+    if (has(before, r)) continue;
+    rows->push_back(
+        {store::ColumnFamily::kReviews, ReviewByDueKey(r.due_at_us, r.id, after.id), ""});
+    rows->push_back({store::ColumnFamily::kReviews, ReviewByIdKey(r.id, after.id),
+                     ReviewDueValue(r.due_at_us)});
   }
 }
 

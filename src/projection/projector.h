@@ -6,6 +6,7 @@
 //   snapshots  u8 len || id || u64be version   Seal(data key, "snapshot:" id ":" version, Profile)
 //   index      token(term) || customer id      (empty)
 //   items      the growing lists, one row per item (item_rows.h)
+//   reviews    the open revocation reviews, by due time and by id (review_rows.h)
 //
 // token(term) is HMAC-SHA256(index key, term), first 16 bytes: the index is searchable by whoever
 // holds the master key and reveals nothing to anyone else. Personal data never reaches a row in
@@ -52,11 +53,15 @@ class Projector {
   const ProjectionOptions& options() const { return options_; }
 
   // Rows that make the stored projection describe `after` instead of `before` (a default state
-  // when the customer had no projection yet): the profile row and the index rows whose terms
-  // changed. `data_key` seals the profile; it may be null only for an erased customer, whose
-  // profile is a plaintext skeleton.
+  // when the customer had no projection yet): the profile row, the index rows whose terms
+  // changed, and the rows of reviews opened or closed (AddReviewRows). `data_key` seals the
+  // profile; it may be null only for an erased customer, whose profile is a plaintext skeleton.
   void AddRows(const domain::CustomerState& before, const domain::CustomerState& after,
                SharedAead* data_key, std::vector<store::RowWrite>* rows) const;
+  // The `reviews` rows of the open reviews `after` has and `before` had not, and deletions of
+  // those it no longer has (an erasure's skeleton has none: all of them go).
+  static void AddReviewRows(const domain::CustomerState& before,
+                            const domain::CustomerState& after, std::vector<store::RowWrite>* rows);
 
   bool IsSnapshotVersion(std::uint64_t version) const {
     return version > 0 && version % options_.snapshot_every == 0;

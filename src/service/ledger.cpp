@@ -36,6 +36,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (options.domain.bounce_window_us <= 0) {
     return Status::InvalidArgument("bounce_window_us must be positive");
   }
+  if (options.review_business_days < 1 || options.review_business_days > 60) {
+    return Status::InvalidArgument("review_business_days must be 1-60");
+  }
   std::error_code ec;
   if (!options.read_only) {
     std::filesystem::create_directories(options.data_dir, ec);

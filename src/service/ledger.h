@@ -47,6 +47,7 @@
 #include "common/clock.h"
 #include "common/durability.h"
 #include "common/result.h"
+#include "domain/business_calendar.h"
 #include "domain/commands.h"
 #include "domain/items.h"
 #include "domain/state.h"
@@ -84,6 +85,10 @@ struct LedgerOptions {
   // the read and the append (a cluster); then kUnavailable. Within one process this never
   // happens: changes of one customer are serialised.
   std::chrono::milliseconds conflict_retry_budget{2000};
+  // Revocation reviews (inbound messages in the customer's own words) are due this many business
+  // days after receipt (TCPA: 10), counted on this calendar (US federal holidays by default).
+  domain::BusinessCalendar review_calendar;
+  int review_business_days = 10;
   // Open for reading only (tools such as ledger-replay): the store is opened read-only
   // (StoreOptions::read_only: works beside a running ledgerd, sees what was committed when it
   // opened, writes nothing), the master key must exist (it is never created), and every change,
@@ -153,6 +158,47 @@ struct FeedEntry {
   std::string hash;     // hex
 };
 
+// An inbound message from a customer (POST /v1/inbound/messages).
+struct InboundMessage {
+  domain::Channel channel = domain::Channel::Sms;  // Sms or Email
+  std::string from;                                // a phone number in any format, or an email
+  std::string to;                                  // the business's number or address; optional
+  std::string text;
+  std::optional<std::int64_t> received_at_us;  // default: now
+  std::string provider_message_id;             // optional; makes a provider's retry a no-op
+};
+
+// What the message did on one customer holding its contact point.
+struct InboundCustomer {
+  std::string customer_id;
+  std::uint64_t version = 0;
+  bool recorded = false;  // false: a merged or erased customer, which records nothing
+  std::string review_id;  // the review open on that point afterwards, if any
+};
+
+struct InboundResult {
+  std::string message_id;
+  domain::InboundOutcome outcome = domain::InboundOutcome::Recorded;  // ClassifyInbound
+  std::int64_t review_due_at_us = 0;  // outcome Review: when a review it opens is due
+  std::vector<InboundCustomer> customers;
+};
+
+// One open revocation review, across the customers holding its contact point.
+struct Review {
+  std::string id;
+  domain::Channel channel = domain::Channel::Sms;
+  std::string contact_point;
+  std::string text;
+  std::int64_t received_at_us = 0;
+  std::int64_t due_at_us = 0;
+  std::vector<std::string> customers;
+};
+
+struct ReviewPage {
+  std::vector<Review> reviews;  // oldest due first
+  std::string next_cursor;      // empty on the last page
+};
+
 struct SearchPage {
   std::vector<domain::CustomerState> customers;
   std::string next_cursor;  // empty at the end
@@ -206,6 +252,23 @@ class Ledger {
   Result<std::vector<Outcome>> SmsStop(const RequestContext& ctx, const std::string& phone,
                                        const std::string& text);
   Result<std::vector<Outcome>> EmailBounce(const RequestContext& ctx, const std::string& email);
+  // An inbound message: recorded on every customer holding its sender's contact point, where an
+  // opt-out keyword revokes consent at once, START/UNSTOP re-opts an SMS number in, and other
+  // wording opens (or joins) a revocation review due after review_business_days. With a
+  // provider_message_id a redelivery changes nothing and answers as the first did.
+  // kInvalidArgument (field named) for a bad message; no customer holding the point is not an
+  // error (customers is empty).
+  Result<InboundResult> ReceiveInbound(const RequestContext& ctx, InboundMessage message);
+  // The open revocation reviews, oldest due first; `cursor` is a previous page's next_cursor.
+  Result<ReviewPage> OpenReviews(std::size_t limit, const std::string& cursor);
+  // Decides an open review on every customer holding it (manager or compliance; a reason is
+  // required). A revocation opts the contact point out, received when the message was.
+  // kNotFound when no review with that id is open.
+  Result<std::vector<Outcome>> DecideReview(const RequestContext& ctx, const std::string& review_id,
+                                            domain::ReviewDecision decision,
+                                            const std::string& reason);
+  // Open reviews whose due time has passed (for /metrics).
+  Result<std::uint64_t> OverdueReviews() const;
   Result<Outcome> Erase(const RequestContext& ctx, const std::string& customer_id);
 
   // ---- Reads -----------------------------------------------------------------------------

@@ -54,6 +54,8 @@ LedgerStats Ledger::Stats() const {
     area.block_cache_bytes = store.IntProperty(family, kBlockCacheBytes);
     out.areas.push_back(std::move(area));
   }
+  Result<std::uint64_t> overdue = OverdueReviews();
+  if (overdue.ok()) out.reviews_overdue = *overdue;
   return out;
 }
 

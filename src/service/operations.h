@@ -62,6 +62,8 @@ struct LedgerStats {
   std::vector<BatchSizeBucket> batch_sizes;
   std::uint64_t log_position = 0;  // the end of the global log
   std::vector<StorageArea> areas;  // every area, always in the same order
+  // Open revocation reviews past their due time; nullopt when they could not be counted.
+  std::optional<std::uint64_t> reviews_overdue;
 };
 
 }  // namespace ledger::service

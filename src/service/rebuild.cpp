@@ -283,7 +283,8 @@ Status Ledger::Rebuild(const std::function<void(std::uint64_t)>& progress) {
   d.states.Clear();
   d.documents.Clear();
   for (store::ColumnFamily cf : {store::ColumnFamily::kProfiles, store::ColumnFamily::kIndex,
-                                 store::ColumnFamily::kSnapshots, store::ColumnFamily::kItems}) {
+                                 store::ColumnFamily::kSnapshots, store::ColumnFamily::kItems,
+                                 store::ColumnFamily::kReviews}) {
     LEDGER_RETURN_IF_ERROR(d.store->ClearRows(cf));
   }
   // One thread scans the log and deals each event to the worker owning its customer; the

@@ -43,6 +43,8 @@ std::string_view ColumnFamilyName(ColumnFamily cf) {
       return "access_log";
     case ColumnFamily::kItems:
       return "items";
+    case ColumnFamily::kReviews:
+      return "reviews";
   }
   return "unknown";
 }

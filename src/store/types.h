@@ -77,8 +77,9 @@ enum class ColumnFamily : std::uint8_t {
   kSuppression = 9,
   kAccessLog = 10,
   kItems = 11,  // the growing lists of each customer: notes, communications, calls, jobs
+  kReviews = 12,  // the open revocation reviews, by due time and by id
 };
-inline constexpr std::size_t kColumnFamilyCount = 12;
+inline constexpr std::size_t kColumnFamilyCount = 13;
 
 // True for the column families callers may write with AppendRequest::rows and PutRows and read
 // with GetRow/ScanRows. The store's own families are never writable from outside.

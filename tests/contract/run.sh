@@ -239,6 +239,30 @@ check inboundSmsStop 422 POST /v1/inbound/sms-stop -H "$AGENT" -H "$JSON" \
   --data-raw '{"phone":"(212) 555-0147","text":"see you tomorrow"}'
 check inboundEmailBounce 200 POST /v1/inbound/email-bounce -H "$AGENT" -H "$JSON" \
   --data-raw '{"email":"Countess@Example.com"}'
+
+# Inbound messages and revocation reviews.
+check inboundMessage 200 POST /v1/inbound/messages -H "$AGENT" -H "$JSON" \
+  --data-raw '{"channel":"sms","from":"(212) 555-0147","to":"+12125550000","text":"who is this?","provider_message_id":"SM-contract-1"}'
+review=$(field message_id)
+[ "$(field outcome)" = "review" ] || fail "inboundMessage: free text did not open a review"
+[ "$(field customers.0.review_id)" = "$review" ] || fail "inboundMessage: the holder has no open review"
+check inboundMessage 200 POST /v1/inbound/messages -H "$AGENT" -H "$JSON" \
+  --data-raw '{"channel":"email","from":"nobody@example.com","text":"UNSUBSCRIBE","received_at":"2026-01-05T10:00:00Z"}'
+check inboundMessage 422 POST /v1/inbound/messages -H "$AGENT" -H "$JSON" \
+  --data-raw '{"channel":"sms","from":"not a number","text":"x"}'
+check listReviews 200 GET "/v1/reviews?status=open&limit=10" -H "$MANAGER"
+[ "$(field reviews.0.id)" = "$review" ] || fail "listReviews: the open review is not listed"
+check listReviews 200 GET /v1/reviews -H "$COMPLIANCE"
+check listReviews 403 GET /v1/reviews -H "$AGENT"
+check listReviews 400 GET "/v1/reviews?cursor=not-a-cursor" -H "$MANAGER"
+check decideReview 403 POST "/v1/reviews/$review/decision" -H "$AGENT" -H "$JSON" \
+  --data-raw '{"decision":"revocation","reason":"asked"}'
+check decideReview 422 POST "/v1/reviews/$review/decision" -H "$MANAGER" -H "$JSON" \
+  --data-raw '{"decision":"revocation","reason":""}'
+check decideReview 200 POST "/v1/reviews/$review/decision" -H "$MANAGER" -H "$JSON" \
+  --data-raw '{"decision":"not_revocation","reason":"asked who we are"}'
+check decideReview 404 POST "/v1/reviews/$review/decision" -H "$MANAGER" -H "$JSON" \
+  --data-raw '{"decision":"revocation","reason":"again"}'
 check getConsent 200 GET "/v1/customers/$ada/consent" -H "$COMPLIANCE"
 check getConsent 403 GET "/v1/customers/$ada/consent" -H "$AGENT"
 check getConsent 404 GET /v1/customers/no-such-customer/consent -H "$COMPLIANCE"

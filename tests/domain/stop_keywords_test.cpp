@@ -126,5 +126,19 @@ TEST_CASE("non-ASCII bytes are never letters or whitespace", "[domain][sms]") {
   CHECK_FALSE(IsOptOutMessage("STO\x70\x01"));
 }
 
+TEST_CASE("START and UNSTOP, alone, ask to receive texts again", "[domain][sms]") {
+  for (const char* text : {"START", "start", "  Start\n", "UNSTOP", "unStop", "\tUNSTOP "}) {
+    INFO(text);
+    CHECK(IsOptInMessage(text));
+    CHECK_FALSE(IsOptOutMessage(text));
+  }
+  for (const char* text : {"", "STOP", "START please", "restart", "STARTS", "UN STOP", "yes",
+                           "start\xC2\xA0", "S TART"}) {
+    INFO(text);
+    CHECK_FALSE(IsOptInMessage(text));
+  }
+  CHECK_FALSE(IsOptInMessage(std::string("start\0", 6)));
+}
+
 }  // namespace
 }  // namespace ledger::domain

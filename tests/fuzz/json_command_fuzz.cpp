@@ -90,6 +90,23 @@ std::vector<domain::Command> ParseAll(const json& body, const std::string& reaso
   if (auto bounce = Check(http::ParseEmailBounce(body), body, "email bounce")) {
     c.emplace_back(domain::RecordEmailBounce{bounce->email});
   }
+  if (auto inbound = Check(http::ParseInboundMessage(body), body, "inbound message")) {
+    // As the service builds it for each holder (Ledger::ReceiveInbound).
+    domain::ReceiveInboundMessage m;
+    m.message_id = "im-fuzz";
+    m.channel = inbound->channel;
+    Result<std::string> e164 = phones.ToE164(inbound->from);
+    m.from = e164.ok() ? *e164 : domain::LowerAscii(inbound->from);
+    m.to = inbound->to;
+    m.text = inbound->text;
+    m.received_at_us = inbound->received_at_us.value_or(1);
+    m.provider_message_id = inbound->provider_message_id;
+    m.review_due_at_us = m.received_at_us + 1;
+    c.emplace_back(std::move(m));
+  }
+  if (auto decision = Check(http::ParseReviewDecision(body), body, "review decision")) {
+    c.emplace_back(domain::DecideReview{"im-fuzz", decision->decision, reason});
+  }
   Status erasure = http::ParseErasure(body, reason);
   if (erasure.ok()) {
     c.emplace_back(domain::EraseCustomer{});

@@ -11,13 +11,6 @@ namespace {
 
 const std::string kCustomers = "/v1/customers/";
 
-// The newest event of the customer's stream.
-json LastEvent(int port, const std::string& id) {
-  json events = HistoryOf(port, id);
-  REQUIRE(!events.empty());
-  return events.back();
-}
-
 json SmsOptIn() {
   return {{"status", "opted_in"},
           {"phone", "212-555-2368"},

@@ -50,6 +50,13 @@ inline json HistoryOf(int port, const std::string& id) {
   return events;
 }
 
+// The newest event of the customer's stream.
+inline json LastEvent(int port, const std::string& id) {
+  json events = HistoryOf(port, id);
+  REQUIRE(!events.empty());
+  return events.back();
+}
+
 inline bool Healthy(int port) {
   Reply r = ApiClient(port, std::nullopt).Get("/healthz");
   return r.answered && r.status == 200;

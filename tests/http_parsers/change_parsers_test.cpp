@@ -22,6 +22,49 @@ json Strings(std::size_t n) {
   return a;
 }
 
+TEST_CASE("Inbound message and review decision bodies", "[http][parsers]") {
+  InboundMessageRequest m = Parsed(ParseInboundMessage(Body(
+      R"({"channel":"email","from":"A@B.example","text":"Unsubscribe me","to":"x@dealer.example",)"
+      R"("received_at":"2025-01-02T03:04:05Z","provider_message_id":"msg-1"})")));
+  CHECK(m.channel == domain::Channel::Email);
+  CHECK(m.from == "A@B.example");  // the service normalises it
+  CHECK(m.text == "Unsubscribe me");
+  CHECK(m.to == "x@dealer.example");
+  CHECK(m.received_at_us == 1'735'787'045'000'000);
+  CHECK(m.provider_message_id == "msg-1");
+  InboundMessageRequest bare =
+      Parsed(ParseInboundMessage(Body(R"({"channel":"sms","from":"2125552368","text":""})")));
+  CHECK_FALSE(bare.received_at_us);
+  CHECK(bare.text.empty());
+  CheckRefusals([](const json& b) { return ParseInboundMessage(b).status(); },
+                {
+                    {Body(R"({"from":"1","text":"x"})"), "/channel", "is required"},
+                    {Body(R"({"channel":"pigeon","from":"1","text":"x"})"), "/channel",
+                     "must be one of: call, email, mail, sms"},
+                    {Body(R"({"channel":"sms","text":"x"})"), "/from", "is required"},
+                    {Body(R"({"channel":"sms","from":"1"})"), "/text", "is required"},
+                    {Body(R"({"channel":"sms","from":"1","text":7})"), "/text",
+                     "must be a string"},
+                    {json{{"channel", "sms"}, {"from", "1"}, {"text", std::string(2001, 'x')}},
+                     "/text", "at most 2000 bytes"},
+                    {Body(R"({"channel":"sms","from":"1","text":"x","received_at":"soon"})"),
+                     "/received_at", "must be an RFC 3339 time"},
+                    {Body(R"({"channel":"sms","from":"1","text":"x","subject":"y"})"), "/subject",
+                     "not a field"},
+                });
+  CHECK(Parsed(ParseReviewDecision(Body(R"({"decision":"revocation"})"))).decision ==
+        domain::ReviewDecision::Revocation);
+  CHECK(Parsed(ParseReviewDecision(Body(R"({"decision":"not_revocation"})"))).decision ==
+        domain::ReviewDecision::NotRevocation);
+  CheckRefusals([](const json& b) { return ParseReviewDecision(b).status(); },
+                {
+                    {Body("{}"), "/decision", "is required"},
+                    {Body(R"({"decision":"yes"})"), "/decision",
+                     "must be one of: revocation, not_revocation"},
+                    {Body(R"({"decision":"revocation","why":"x"})"), "/why", "not a field"},
+                });
+}
+
 TEST_CASE("Inbound SMS STOP and email bounce bodies", "[http][parsers]") {
   SmsStopRequest stop = Parsed(ParseSmsStop(Body(R"({"phone":"+1 212 555 2368","text":"STOP"})")));
   CHECK(stop.phone == "+1 212 555 2368");  // the service matches it in any format

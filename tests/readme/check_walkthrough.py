@@ -84,6 +84,10 @@ register = step("POST", "/v1/customers")
 patch = step("PATCH", base)
 consent = step("PUT", base + "/consent/sms")
 stop = step("POST", "/v1/inbound/sms-stop")
+inbound = step("POST", "/v1/inbound/messages")
+reviews = step("GET", "/v1/reviews")
+review_id = variables.get("REVIEW", "")
+decision = step("POST", f"/v1/reviews/{review_id}/decision")
 note = step("POST", base + "/notes")
 history = step("GET", base + "/history")
 as_of_version = next((c for c in calls if c.path == base and "version=" in c.query), None)
@@ -126,6 +130,22 @@ if consent:
 if stop:
     ids = [c.get("id") for c in stop.json().get("customers", [])]
     check(customer in ids, f"the STOP reached the customer: {ids}")
+
+# The message in words opens a review on the customer; the decision closes it.
+if inbound:
+    m = inbound.json()
+    check(m.get("outcome") == "review", f"the message in words opened a review: {m.get('outcome')}")
+    check(customer in [c.get("id") for c in m.get("customers", [])],
+          "the message was recorded on the customer")
+if reviews:
+    listed = reviews.json().get("reviews", [])
+    check(len(listed) == 1 and listed[0].get("id") == review_id and
+          listed[0].get("customers") == [customer], f"one open review, on the customer: {listed}")
+if decision:
+    d = decision.json()
+    check(d.get("decision") == "revocation", f"the review was decided: {d}")
+    check(customer in [c.get("id") for c in d.get("customers", [])],
+          "the decision was recorded on the customer")
 
 # The note, as written.
 if note:

@@ -342,6 +342,17 @@ TEST_CASE("no personal data reaches a file in plaintext; erasure shreds the data
   auto bounced = ledger.EmailBounce(agent, Upper(people[2].email));
   REQUIRE(bounced.ok());
   CHECK(bounced->size() == 1);
+  // An inbound message in words: its text is personal data, and it opens a review whose rows
+  // must name no phone.
+  InboundMessage message;
+  message.channel = domain::Channel::Sms;
+  message.from = people[2].phone_us;
+  message.text = "please stop " + markers.Next();
+  auto received = ledger.ReceiveInbound(agent, message);
+  INFO(received.status().ToString());
+  REQUIRE(received.ok());
+  CHECK(received->outcome == domain::InboundOutcome::Review);
+  REQUIRE(received->customers.size() == 1);
   auto merged =
       ledger.Merge(With(clear_actor, {Role::kManager}, survivor.reason), survivor.id, duplicate.id);
   INFO(merged.status().ToString());
