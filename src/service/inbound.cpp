@@ -96,7 +96,9 @@ Result<InboundResult> Ledger::ReceiveInbound(const RequestContext& ctx, InboundM
   for (const std::string& id : ids) {
     RequestContext per = ctx;
     per.idempotency_key = key.empty() ? key : key + "/" + id;
-    per.request_fingerprint.clear();  // the key alone names the message
+    // A provider's redelivery may differ in bytes (another received_at, other JSON): its id
+    // alone names the message. A caller's own Idempotency-Key keeps its fingerprint check.
+    if (!m.provider_message_id.empty()) per.request_fingerprint.clear();
     LEDGER_ASSIGN_OR_RETURN(Outcome out, Execute(per, id, command));
     InboundCustomer c;
     c.customer_id = id;

@@ -143,6 +143,15 @@ TEST_CASE("a provider's redelivery of a message changes nothing", "[service][inb
   REQUIRE(other.ok());
   CHECK(other->message_id != first->message_id);
   CHECK(f.ledger().Profile(ada)->inbound_messages == 2);
+
+  // Without a provider id, a caller's own Idempotency-Key still refuses another request.
+  RequestContext keyed = LedgerFixture::Agent();
+  keyed.idempotency_key = "hook-1";
+  keyed.request_fingerprint = "body-a";
+  REQUIRE(f.ledger().ReceiveInbound(keyed, Sms("first")).ok());
+  keyed.request_fingerprint = "body-b";
+  CHECK(f.ledger().ReceiveInbound(keyed, Sms("second")).status().code() == StatusCode::kConflict);
+  CHECK(f.ledger().Profile(ada)->inbound_messages == 3);
 }
 
 TEST_CASE("reviews page oldest due first with a cursor", "[service][inbound]") {
